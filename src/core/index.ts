@@ -1,0 +1,14 @@
+/** The core's public surface. Pure TypeScript: runs in the page, a Web Worker and Node. */
+
+export * from './decode.ts';
+export * from './detect.ts';
+export * from './diagnostics.ts';
+export * from './encode.ts';
+export * from './gzip.ts';
+export * from './hex.ts';
+export * from './joined.ts';
+export * from './load.ts';
+export * from './text.ts';
+export * from './tlv.ts';
+export * from './typeMap.ts';
+export * from './types.ts';

@@ -1,0 +1,78 @@
+/**
+ * The joined view of a TLV log: the verifier prints one line in several
+ * calls, each a STRING record, so lines are runs of STRING records ending in
+ * one whose text ends with a newline. Columnar, like the index: each line is
+ * the record range [firstRecord[i], endRecord[i]). Records of other types
+ * (a future kernel's extra information) may sit inside a line: they belong to
+ * no line and do not break one. END closes the last line.
+ */
+import { TLV_HEADER_SIZE, type TlvIndex, TYPE_END, TYPE_STRING } from './tlv.ts';
+
+export interface JoinedLines {
+  lineCount: number;
+  firstRecord: Uint32Array;
+  endRecord: Uint32Array;
+  /** For each record, the joined line it belongs to; -1 (as 0xffffffff) for non-STRING records. */
+  lineOfRecord: Uint32Array;
+}
+
+export const NO_LINE = 0xffffffff;
+
+export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
+  const { count, types, offsets, lengths } = index;
+  let first = new Uint32Array(Math.max(16, count >>> 1));
+  let endRec = new Uint32Array(first.length);
+  const lineOfRecord = new Uint32Array(count).fill(NO_LINE);
+  let lines = 0;
+  let open = -1; // first record of the line being built, or -1
+
+  const close = (end: number) => {
+    if (open < 0) return;
+    if (lines === first.length) {
+      const f = new Uint32Array(lines * 2);
+      f.set(first);
+      first = f;
+      const e = new Uint32Array(lines * 2);
+      e.set(endRec);
+      endRec = e;
+    }
+    first[lines] = open;
+    endRec[lines] = end;
+    lines++;
+    open = -1;
+  };
+
+  for (let r = 0; r < count; r++) {
+    if (types[r] !== TYPE_STRING) {
+      if (types[r] === TYPE_END) close(r);
+      continue;
+    }
+    if (open < 0) open = r;
+    lineOfRecord[r] = lines;
+    let last = offsets[r] + TLV_HEADER_SIZE + lengths[r] - 1;
+    if (lengths[r] > 0 && bytes[last] === 0) last--; // a trailing NUL is not text
+    if (last >= offsets[r] + TLV_HEADER_SIZE && bytes[last] === 0x0a) close(r + 1);
+  }
+  close(count);
+  return {
+    lineCount: lines,
+    firstRecord: first.subarray(0, lines),
+    endRecord: endRec.subarray(0, lines),
+    lineOfRecord,
+  };
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Text of joined line i, without its final newline. */
+export function joinedLineText(bytes: Uint8Array, index: TlvIndex, lines: JoinedLines, i: number): string {
+  let text = '';
+  for (let r = lines.firstRecord[i]; r < lines.endRecord[i]; r++) {
+    if (index.types[r] !== TYPE_STRING) continue;
+    const start = index.offsets[r] + TLV_HEADER_SIZE;
+    let end = start + index.lengths[r];
+    if (end > start && bytes[end - 1] === 0) end--;
+    text += utf8.decode(bytes.subarray(start, end));
+  }
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}

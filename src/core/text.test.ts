@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { DecodedLog } from './decode.ts';
+import { startsLikeLogStart, type TextIndex } from './text.ts';
+
+const enc = new TextEncoder();
+
+/** A buffer of `size` bytes holding `text`, then `fill`. */
+function buffer(text: string, size: number, fill = 0): Uint8Array {
+  const b = new Uint8Array(size).fill(fill);
+  b.set(enc.encode(text).subarray(0, size));
+  return b;
+}
+
+describe('text logs', () => {
+  it('indexes lines up to the first NUL and ignores what follows', () => {
+    const log = new DecodedLog(buffer('0: R1=ctx() R10=fp0\n1: (95) exit\n\0stale\nold', 64));
+    expect(log.format).toBe('text');
+    expect(log.recordCount).toBe(2);
+    expect(log.recordText(1)).toBe('1: (95) exit');
+    expect(log.recordOffset(1)).toBe(20);
+    expect(log.recordLength(1)).toBe(12);
+    expect((log.index as TextIndex).terminator).toBe(33);
+    expect(log.trailing).toEqual({ offset: 34, length: 30, allZero: false });
+  });
+
+  it('keeps empty lines and a last line without a newline', () => {
+    const log = new DecodedLog(buffer('a\n\nb', 8));
+    expect(Array.from({ length: log.recordCount }, (_, i) => log.recordText(i))).toEqual(['a', '', 'b']);
+  });
+
+  it('has no lines for an empty text (NUL first)', () => {
+    const log = new DecodedLog(new Uint8Array([0x41, 0, 0]).subarray(1));
+    expect(log.format).toBe('text');
+    expect(log.recordCount).toBe(0);
+    expect(log.truncation.truncated).toBe(false);
+  });
+
+  it('calls a buffer with no NUL truncated and says so', () => {
+    const log = new DecodedLog(enc.encode('func#0 @0\n0: R1=ctx() R10=fp0\n1: (b7) r0'));
+    expect(log.truncation).toMatchObject({ truncated: true, mode: 'fixed', rewound: false });
+    expect(log.diagnostics.map((d) => d.code)).toContain('no-terminator');
+  });
+
+  it('calls a full rotating buffer "rotating" when it starts mid-line', () => {
+    const log = new DecodedLog(buffer('x) R10=fp0\nprocessed 2 insns (limit 1000000)\n', 46));
+    expect(log.truncation).toMatchObject({ truncated: true, mode: 'rotating' });
+    expect(log.truncation.message).toContain('kept the end');
+  });
+
+  it('does not take printable fill after the NUL for overflow unless it reaches the last two bytes', () => {
+    const short = buffer('ok\n\0', 32);
+    short.set(enc.encode('old text'), 10);
+    expect(new DecodedLog(short).truncation.truncated).toBe(false);
+    const long = buffer('ok\0', 32);
+    long.set(enc.encode('old text that reaches the end'), 32 - 29);
+    expect(new DecodedLog(long).truncation).toMatchObject({ truncated: true, rewound: true, mode: null });
+  });
+
+  it('warns when the "text" holds control bytes', () => {
+    const log = new DecodedLog(new Uint8Array([0x41, 0x42, 0x03, 0x44, 0]));
+    const d = log.diagnostics.find((x) => x.code === 'binary-text');
+    expect(d).toMatchObject({ severity: 'warning', offset: 2 });
+  });
+
+  it('recognises how verifier and BTF logs begin', () => {
+    for (const head of [
+      'func#0 @0\n',
+      '0: R1=ctx() R10=fp0\n',
+      'magic: 0xeb9f\n',
+      'verification time 52 usec\n',
+    ]) {
+      expect(startsLikeLogStart(head)).toBe(true);
+    }
+    for (const head of ['eturn ((__u8 *)v)', ' 3\nbtf_total_size', '22: (2d) if r0 > r3']) {
+      expect(startsLikeLogStart(head)).toBe(false);
+    }
+  });
+
+  it('indexes a text that does not start on a 4-byte boundary', () => {
+    const backing = buffer('?0: a\n1: b\n2: c\0', 40);
+    const log = new DecodedLog(backing.subarray(1));
+    expect(log.recordCount).toBe(3);
+    expect(log.recordText(2)).toBe('2: c');
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * Today's text logs (tlv-log-format.md section 2): the text up to the first
+ * NUL, a line index, the bytes after the terminator summarised, and the
+ * truncation verdict the kernel's ENOSPC would have given.
+ */
+import { isAllZero, isLogTextByte } from './bytes.ts';
+import { diagnostic, formatOffset } from './diagnostics.ts';
+import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
+
+export interface TextIndex {
+  format: 'text';
+  size: number;
+  /** Bytes of log text: up to the first NUL, or the whole buffer if there is none. */
+  textLength: number;
+  /** Offset of the first NUL, or null if the buffer has none. */
+  terminator: number | null;
+  /** Start offset of each line. A final newline does not open an empty line. */
+  lineStarts: Uint32Array;
+  lineCount: number;
+  endsWithNewline: boolean;
+  trailing: TrailingSpace | null;
+  truncation: TruncationVerdict;
+  diagnostics: Diagnostic[];
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * One pass over the bytes finding every newline and the first NUL.
+ * Reads four bytes at a time and only looks closer at words holding a byte
+ * below 0x0b (NUL, tab, newline and rare control bytes): on a verifier log
+ * that is one word in fifteen.
+ */
+function scanLines(bytes: Uint8Array): { lineStarts: Uint32Array; lineCount: number; terminator: number } {
+  const size = bytes.length;
+  let starts = new Uint32Array(Math.min(Math.ceil(size / 40) + 16, 1 << 22));
+  let count = 0;
+  starts[count++] = 0;
+  let terminator = -1;
+
+  const pushStart = (at: number) => {
+    if (count === starts.length) {
+      const grown = new Uint32Array(count * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[count++] = at;
+  };
+
+  let i = 0;
+  // Unaligned head, byte by byte, so the word view can start on a 4-byte boundary.
+  while (i < size && ((bytes.byteOffset + i) & 3) !== 0) {
+    const c = bytes[i];
+    if (c === 0) return finish(i);
+    if (c === NEWLINE) pushStart(i + 1);
+    i++;
+  }
+  const wordCount = (size - i) >>> 2;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
+  const base = i;
+  for (let w = 0; w < wordCount; w++) {
+    const v = words[w];
+    // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below.
+    if (((v - 0x0b0b0b0b) & ~v & 0x80808080) !== 0) {
+      const at = base + (w << 2);
+      for (let k = 0; k < 4; k++) {
+        const c = bytes[at + k];
+        if (c === NEWLINE) pushStart(at + k + 1);
+        else if (c === 0) return finish(at + k);
+      }
+    }
+  }
+  for (i = base + (wordCount << 2); i < size; i++) {
+    const c = bytes[i];
+    if (c === 0) return finish(i);
+    if (c === NEWLINE) pushStart(i + 1);
+  }
+  return finish(-1);
+
+  function finish(nul: number) {
+    terminator = nul;
+    const textLength = nul < 0 ? size : nul;
+    // A newline as the text's last byte does not open a new line; neither does an empty text.
+    if (count > 0 && starts[count - 1] === textLength) count--;
+    return { lineStarts: starts.subarray(0, count), lineCount: count, terminator };
+  }
+}
+
+const LOG_START_PATTERNS: readonly RegExp[] = [
+  /^func#\d+ @\d+\n/, // level 2 and any program with subprograms
+  /^0: R1=/, // level 1: the entry state of insn 0
+  /^magic: 0x[0-9a-f]+\n/, // BTF loads
+  /^Live regs before insn:/,
+  /^verification time \d+ usec\n/, // BPF_LOG_STATS
+  /^arg#\d+ /, // argument checks done before insn 0
+  /^processed \d+ insns /,
+];
+
+/** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
+export function startsLikeLogStart(head: string): boolean {
+  return LOG_START_PATTERNS.some((re) => re.test(head));
+}
+
+/**
+ * Decides whether a text log was truncated, by the rule that holds on every
+ * captured kernel buffer (tlv-log-format.md section 2):
+ *  - no NUL at all, or the first NUL is the buffer's last byte: the text filled the buffer;
+ *  - the bytes after the first NUL, ignoring NULs, are log text running on to
+ *    the last two bytes: the log overflowed and was then rewound.
+ */
+function textVerdict(
+  bytes: Uint8Array,
+  terminator: number | null,
+  trailing: TrailingSpace | null,
+  head: string,
+): { truncation: TruncationVerdict; rewoundBytes: number } {
+  const size = bytes.length;
+  const notTruncated: TruncationVerdict = {
+    truncated: false,
+    dropped: null,
+    saturated: false,
+    mode: null,
+    rewound: false,
+    message: 'Complete: the log ends before the buffer does.',
+  };
+  if (terminator !== null && terminator < size - 1) {
+    if (!trailing || trailing.allZero) return { truncation: notTruncated, rewoundBytes: 0 };
+    let lastText = -1;
+    for (let i = terminator + 1; i < size; i++) {
+      const c = bytes[i];
+      if (c === 0) continue;
+      // Not text (0xaa from a memset, say): user space's bytes, which say nothing.
+      if (!isLogTextByte(c)) return { truncation: notTruncated, rewoundBytes: 0 };
+      lastText = i;
+    }
+    const rewoundBytes = lastText - terminator;
+    if (lastText < size - 2) return { truncation: notTruncated, rewoundBytes };
+    return {
+      truncation: {
+        truncated: true,
+        dropped: null,
+        saturated: false,
+        mode: null,
+        rewound: true,
+        message:
+          'Truncated: the log overflowed and was rewound; what is shown is only what the kernel wrote last, and which part it kept cannot be told.',
+      },
+      rewoundBytes,
+    };
+  }
+  // The text fills the buffer (with or without a final NUL). Rotating mode keeps the end, so its
+  // text starts mid-line; fixed mode keeps the start, so its text starts the way a log starts.
+  const mode: TruncationMode = startsLikeLogStart(head) ? 'fixed' : 'rotating';
+  return {
+    truncation: {
+      truncated: true,
+      dropped: null,
+      saturated: false,
+      mode,
+      rewound: false,
+      message:
+        mode === 'rotating'
+          ? 'Truncated: the kernel kept the end of the log (rotating mode); its beginning is lost.'
+          : 'Truncated: the kernel kept the beginning of the log (fixed mode); its end is lost.',
+    },
+    rewoundBytes: 0,
+  };
+}
+
+/** Indexes a text log. Never throws. */
+export function indexText(bytes: Uint8Array): TextIndex {
+  const size = bytes.length;
+  const scan = scanLines(bytes);
+  const terminator = scan.terminator < 0 ? null : scan.terminator;
+  const textLength = terminator ?? size;
+  const endsWithNewline = textLength > 0 && bytes[textLength - 1] === NEWLINE;
+  const head = new TextDecoder().decode(bytes.subarray(0, Math.min(textLength, 64)));
+  const diagnostics: Diagnostic[] = [];
+  let trailing: TrailingSpace | null = null;
+  if (terminator !== null && terminator + 1 < size) {
+    const from = terminator + 1;
+    trailing = { offset: from, length: size - from, allZero: isAllZero(bytes, from, size) };
+  }
+  const { truncation, rewoundBytes } = textVerdict(bytes, terminator, trailing, head);
+  if (terminator === null) {
+    diagnostics.push(
+      diagnostic(
+        'no-terminator',
+        'info',
+        size,
+        'The text has no terminating NUL: it runs to the end of the buffer (kernels before 6.4 leave none when the log is full).',
+      ),
+    );
+  }
+  if (rewoundBytes > 0 && !truncation.truncated) {
+    diagnostics.push(
+      diagnostic(
+        'log-rewound',
+        'info',
+        textLength + 1,
+        `${rewoundBytes} byte(s) of earlier output remain after the terminating NUL: the kernel discarded them and kept only what precedes the NUL.`,
+      ),
+    );
+  }
+  const control = firstControlByte(bytes, textLength);
+  if (control >= 0) {
+    diagnostics.push(
+      diagnostic(
+        'binary-text',
+        'warning',
+        control,
+        `Byte 0x${bytes[control].toString(16).padStart(2, '0')} at ${formatOffset(control)} is not text: this may not be a BPF log, or the format was mis-detected.`,
+      ),
+    );
+  }
+  return {
+    format: 'text',
+    size,
+    textLength,
+    terminator,
+    lineStarts: scan.lineStarts,
+    lineCount: scan.lineCount,
+    endsWithNewline,
+    trailing,
+    truncation,
+    diagnostics,
+  };
+}
+
+/** Samples the head and tail of the text for control bytes; a whole scan would double the index time. */
+function firstControlByte(bytes: Uint8Array, textLength: number): number {
+  const sample = 4096;
+  const ranges: [number, number][] =
+    textLength <= 2 * sample
+      ? [[0, textLength]]
+      : [
+          [0, sample],
+          [textLength - sample, textLength],
+        ];
+  for (const [from, to] of ranges) {
+    for (let i = from; i < to; i++) {
+      const c = bytes[i];
+      if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+      if (c === 0x7f) return i;
+    }
+  }
+  return -1;
+}
+
+/** Byte range [start, end) of line i, newline excluded. */
+export function lineRange(index: TextIndex, i: number): [number, number] {
+  const start = index.lineStarts[i];
+  const end =
+    i + 1 < index.lineCount
+      ? index.lineStarts[i + 1] - 1
+      : index.textLength - (index.endsWithNewline ? 1 : 0);
+  return [start, end];
+}

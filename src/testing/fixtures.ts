@@ -1,0 +1,57 @@
+/** Test helpers: the corpus copied into src/core/__fixtures__ (tests must pass without ../shared). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'core', '__fixtures__');
+
+/** A fixture's bytes, gunzipped by Node's zlib (independent of the core's own gunzip). */
+export function fixtureBytes(relative: string): Uint8Array {
+  const raw = readFileSync(join(FIXTURES, relative));
+  return new Uint8Array(relative.endsWith('.gz') ? gunzipSync(raw) : raw);
+}
+
+export function fixtureRaw(relative: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(FIXTURES, relative)));
+}
+
+export interface KernelCase {
+  file: string;
+  program: string;
+  log_level: number;
+  log_size: number;
+  prefill: number;
+  result: { errno: number; error: string; log_true_size?: number };
+}
+
+export function kernelManifest(): KernelCase[] {
+  return JSON.parse(readFileSync(join(FIXTURES, 'kernel', 'manifest.json'), 'utf8'));
+}
+
+export interface TlvTruth {
+  name: string;
+  binFile: string;
+  big_endian: boolean;
+  log_size: number;
+  records: { type: number; offset: number; len: number }[];
+  end_offset: number | null;
+  end_count: number | null;
+  diagnostic?: string | null;
+  dropped?: number;
+}
+
+export function tlvCases(): TlvTruth[] {
+  const dir = join(FIXTURES, 'tlv');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') || f.endsWith('.json.gz'))
+    .sort()
+    .map((f) => {
+      const name = f.replace(/\.json(\.gz)?$/, '');
+      const gz = f.endsWith('.gz');
+      const json = gz
+        ? gunzipSync(readFileSync(join(dir, f))).toString('utf8')
+        : readFileSync(join(dir, f), 'utf8');
+      return { ...JSON.parse(json), name, binFile: `tlv/${name}.bin${gz ? '.gz' : ''}` };
+    });
+}
