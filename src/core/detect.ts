@@ -13,9 +13,9 @@ export function detectFormat(bytes: Uint8Array): FormatChoice {
   const le = firstHeaderLooksTlv(bytes, true);
   const be = firstHeaderLooksTlv(bytes, false);
   if (le || be) {
-    return { format: 'tlv', reason: 'the first 6 bytes are a STRING or END header whose contents fit' };
+    return { format: 'tlv', reason: 'detected: it starts with a STRING or END header' };
   }
-  return { format: 'text', reason: 'the first bytes are not a STRING or END header' };
+  return { format: 'text', reason: 'detected: it does not start with a TLV header' };
 }
 
 export interface ByteOrderChoice {
@@ -27,6 +27,6 @@ export function chooseByteOrder(bytes: Uint8Array, override?: ByteOrder): ByteOr
   if (override) return { byteOrder: override, reason: 'chosen by the user' };
   return {
     byteOrder: detectByteOrder(bytes),
-    reason: 'the walk in this order ends at a well-formed END or reads more messages',
+    reason: 'detected',
   };
 }

@@ -1,0 +1,141 @@
+/**
+ * What `bpflog inspect` prints, as strings: a human summary, and the JSON
+ * object, streamed in chunks so that a million-record log never becomes one
+ * giant string. No Node APIs here, so the page could reuse it.
+ */
+import {
+  type DecodedLog,
+  formatOffset,
+  type TextIndex,
+  type TlvIndex,
+  type TypeMap,
+  typeLabel,
+} from '../core/index.ts';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export interface TypeCount {
+  type: number;
+  count: number;
+}
+
+/** Records per TLV type, in order of type value. One pass over the type column. */
+export function countTypes(index: TlvIndex): TypeCount[] {
+  const counts = new Map<number, number>();
+  const { types, count } = index;
+  for (let i = 0; i < count; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([type, c]) => ({ type, count: c }));
+}
+
+export function summaryText(
+  name: string,
+  log: DecodedLog,
+  compressedSize: number | null,
+  types: TypeMap,
+): string {
+  const out: string[] = [];
+  const sizeText =
+    compressedSize === null
+      ? `${n(log.size)} bytes`
+      : `${n(compressedSize)} bytes gzipped, ${n(log.size)} bytes decompressed`;
+  out.push(`${name}: ${sizeText}`);
+  if (log.format === null) {
+    out.push('format: none (the buffer is empty)');
+  } else if (log.format === 'tlv') {
+    const index = log.index as TlvIndex;
+    out.push(
+      `format: TLV, ${log.byteOrder}-endian (${log.formatReason}; byte order: ${log.byteOrderReason})`,
+    );
+    out.push(`records: ${n(index.count)}`);
+    for (const { type, count } of countTypes(index))
+      out.push(`  ${typeLabel(types, type).padEnd(24)} ${n(count)}`);
+    out.push(
+      index.end
+        ? `END: at ${formatOffset(index.end.offset)} (record ${n(index.end.index)}), count ${index.end.count ?? 'unreadable'}${index.end.wellFormed ? '' : ' (malformed)'}`
+        : 'END: none',
+    );
+  } else {
+    const index = log.index as TextIndex;
+    out.push(`format: text (${log.formatReason})`);
+    out.push(
+      `lines: ${n(index.lineCount)} in ${n(index.textLength)} bytes of text, ${index.terminator === null ? 'no terminating NUL' : `NUL at ${formatOffset(index.terminator)}`}`,
+    );
+  }
+  const t = log.trailing;
+  if (t) {
+    out.push(
+      `trailing: ${n(t.length)} bytes at ${formatOffset(t.offset)}, ${t.allZero ? 'all zero' : 'not all zero'} (not part of the log)`,
+    );
+  }
+  out.push(`truncated: ${log.truncation.truncated ? 'yes' : 'no'} (${log.truncation.message})`);
+  if (log.diagnostics.length === 0) out.push('diagnostics: none');
+  else {
+    out.push('diagnostics:');
+    for (const d of log.diagnostics)
+      out.push(`  ${d.severity.padEnd(7)} ${d.code} at ${formatOffset(d.offset)}: ${d.message}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** The JSON object's fields other than `records`, in the documented order. */
+function head(log: DecodedLog, types: TypeMap) {
+  const index = log.index;
+  return {
+    format: log.format,
+    byteOrder: log.format === 'tlv' ? log.byteOrder : null,
+    size: log.size,
+    recordCount: log.recordCount,
+    types:
+      index?.format === 'tlv'
+        ? countTypes(index).map(({ type, count }) => ({
+            type,
+            name: typeLabel(types, type).replace(/ \(\d+\)$/, ''),
+            count,
+          }))
+        : null,
+  };
+}
+
+function tail(log: DecodedLog) {
+  const { truncated, dropped, saturated, mode, rewound, message } = log.truncation;
+  return {
+    end: log.end,
+    truncation: { truncated, dropped, mode, saturated, rewound, message },
+    trailing: log.trailing,
+    diagnostics: log.diagnostics.map(({ code, severity, offset, message: m }) => ({
+      code,
+      severity,
+      offset,
+      message: m,
+    })),
+  };
+}
+
+/**
+ * The JSON report in chunks of about `chunkSize` characters. Concatenated,
+ * the chunks are one JSON object.
+ */
+export function* jsonReport(
+  log: DecodedLog,
+  types: TypeMap,
+  options: { records: boolean; chunkSize?: number },
+): Generator<string> {
+  const chunkSize = options.chunkSize ?? 1 << 20;
+  const first = JSON.stringify(head(log, types));
+  const last = JSON.stringify(tail(log));
+  if (!options.records) {
+    yield `${first.slice(0, -1)},${last.slice(1)}\n`;
+    return;
+  }
+  let chunk = `${first.slice(0, -1)},"records":[`;
+  const count = log.recordCount;
+  for (let i = 0; i < count; i++) {
+    const type = log.recordType(i);
+    chunk += `${i === 0 ? '' : ','}{"index":${i},"offset":${log.recordOffset(i)},"type":${type},"length":${log.recordLength(i)},"text":${JSON.stringify(log.recordText(i))}}`;
+    if (chunk.length >= chunkSize) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}],${last.slice(1)}\n`;
+}
