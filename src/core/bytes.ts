@@ -8,6 +8,7 @@ export function isAllZero(bytes: Uint8Array, from: number, to: number): boolean 
     if (bytes[i] !== 0) return false;
     i++;
   }
+  if (i === to) return true;
   const wordCount = (to - i) >>> 2;
   const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
   let w = 0;

@@ -102,9 +102,9 @@ describe('kernel corpus (text logs from a 6.18 kernel)', () => {
       expect(joined.length).toBe(text.length);
       expect(joined === text).toBe(true);
       expect(log.recordCount).toBe(text.split('\n').length - (text.endsWith('\n') || text === '' ? 1 : 0));
-      if (c.log_true_size !== undefined && !log.truncation.truncated) {
+      if (c.result.log_true_size !== undefined && !log.truncation.truncated) {
         // log_true_size counts the terminating NUL.
-        expect(textEnd + 1).toBe(c.log_true_size);
+        expect(textEnd + 1).toBe(c.result.log_true_size);
       }
     });
   }
