@@ -1,0 +1,133 @@
+/**
+ * Messages between the page and the log worker. The worker owns the bytes
+ * and the index; the page asks for windows of rows, filter results and byte
+ * ranges, and never holds per-record objects for a whole log.
+ */
+import type {
+  ByteOrder,
+  Diagnostic,
+  LogFormat,
+  TrailingSpace,
+  TruncationVerdict,
+} from '../core/index.ts';
+
+export interface OpenOptions {
+  format?: LogFormat;
+  byteOrder?: ByteOrder;
+}
+
+export interface TypeCount {
+  type: number;
+  count: number;
+}
+
+export interface LogSummary {
+  name: string;
+  size: number;
+  compressedSize: number | null;
+  format: LogFormat | null;
+  formatReason: string;
+  byteOrder: ByteOrder | null;
+  byteOrderReason: string | null;
+  recordCount: number;
+  /** TLV: records per type. Text: null. */
+  typeCounts: TypeCount[] | null;
+  end: { index: number; offset: number; count: number | null; wellFormed: boolean } | null;
+  trailing: TrailingSpace | null;
+  truncation: TruncationVerdict;
+  diagnostics: Diagnostic[];
+  /** Joined lines (TLV) or lines (text). */
+  lineCount: number;
+  /** Milliseconds spent in the worker: decompressing, indexing. */
+  timings: { gunzip: number; index: number };
+}
+
+export interface ViewFilter {
+  /** Types shown; null = all. Ignored for text logs. */
+  types: number[] | null;
+  query: string;
+  regex: boolean;
+}
+
+export type SortColumn = 'index' | 'offset' | 'type' | 'length';
+export interface SortSpec {
+  column: SortColumn;
+  desc: boolean;
+}
+
+export interface ViewResult {
+  total: number;
+  /** A regex that does not compile: the view then ignores the query. */
+  error: string | null;
+}
+
+export interface RowData {
+  index: number;
+  offset: number;
+  type: number | null;
+  length: number;
+  /** One-line preview: text for STRING and text lines, hex otherwise. */
+  preview: string;
+  isText: boolean;
+}
+
+export interface RecordDetail {
+  index: number;
+  offset: number;
+  type: number | null;
+  length: number;
+  /** [start, end) of the header (TLV only). */
+  header: [number, number] | null;
+  /** [start, end) of the contents. */
+  contents: [number, number];
+  text: string | null;
+  /** TLV STRING whose last content byte is a NUL (dropped from the text). */
+  nulTerminated: boolean;
+  /** END's count (TLV END only). */
+  endCount: number | null;
+  /** Joined line this record belongs to, or -1. */
+  line: number;
+}
+
+export interface LineData {
+  line: number;
+  text: string;
+  firstRecord: number;
+  endRecord: number;
+}
+
+export type Request =
+  | { kind: 'open'; buffer: ArrayBuffer; name: string; options: OpenOptions }
+  | { kind: 'reopen'; options: OpenOptions }
+  | { kind: 'view'; filter: ViewFilter; sort: SortSpec | null }
+  | { kind: 'rows'; start: number; count: number }
+  | { kind: 'position'; index: number }
+  | { kind: 'record'; index: number }
+  | { kind: 'bytes'; start: number; end: number }
+  | { kind: 'recordAt'; offset: number }
+  | { kind: 'lines'; start: number; count: number }
+  | { kind: 'original' };
+
+export interface ResponseMap {
+  open: LogSummary;
+  reopen: LogSummary;
+  view: ViewResult;
+  rows: RowData[];
+  position: number;
+  record: RecordDetail | null;
+  bytes: Uint8Array;
+  recordAt: number;
+  lines: LineData[];
+  original: Uint8Array;
+}
+
+export type RequestOf<K extends Request['kind']> = Extract<Request, { kind: K }>;
+
+export interface RequestEnvelope {
+  id: number;
+  request: Request;
+}
+
+export type ResponseEnvelope =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string };

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureBytes, fixtureRaw } from '../testing/fixtures.ts';
+import { LogSession } from './session.ts';
+
+const open = (name: string) => LogSession.open(fixtureRaw(name), name);
+
+describe('LogSession (the worker side)', () => {
+  it('opens a gzipped text log and times gunzip and index separately', async () => {
+    const s = await open('kernel/too-large-rotated.bin.gz');
+    const summary = s.summary();
+    expect(summary).toMatchObject({ format: 'text', size: 1048576, compressedSize: 54639, typeCounts: null });
+    expect(summary.truncation.mode).toBe('rotating');
+    expect(summary.timings.gunzip).toBeGreaterThan(0);
+    expect(summary.lineCount).toBe(summary.recordCount);
+  });
+
+  it('counts types and filters by type in the worker', async () => {
+    const s = await open('tlv/oob-unknown-types.bin');
+    expect(s.summary().typeCounts).toEqual([
+      { type: 1, count: 32 },
+      { type: 2, count: 1 },
+      { type: 2127, count: 1 },
+      { type: 19744, count: 1 },
+    ]);
+    expect(s.setView({ types: [2127, 19744], query: '', regex: false }, null)).toEqual({ total: 2, error: null });
+    const rows = s.rows(0, 10);
+    expect(rows.map((r) => r.type).sort()).toEqual([19744, 2127].sort());
+    expect(rows[0].index).toBeLessThan(rows[1].index);
+    for (const r of rows) {
+      expect(r.isText).toBe(false);
+      expect(r.preview).toMatch(/^[0-9a-f]{2}( [0-9a-f]{2})*( …)?$/);
+    }
+  });
+
+  it('searches by substring: every matching record and only those', async () => {
+    const s = await open('kernel/bad-bounds.bin');
+    const log = s.decoded;
+    const expected: number[] = [];
+    for (let i = 0; i < log.recordCount; i++) if (log.recordText(i)?.includes('R1=')) expected.push(i);
+    expect(expected.length).toBeGreaterThan(2);
+    expect(s.setView({ types: null, query: 'R1=', regex: false }, null).total).toBe(expected.length);
+    expect(s.rows(0, 1000).map((r) => r.index)).toEqual(expected);
+  });
+
+  it('does not match across a TLV header or between records', async () => {
+    const s = await open('tlv/oob-whole.bin');
+    // "0\n" ends one record and a header follows: a query spanning both must not match.
+    expect(s.setView({ types: null, query: 'fp0\n\u0001', regex: false }, null).total).toBe(0);
+    expect(s.setView({ types: null, query: 'fp0', regex: false }, null).total).toBeGreaterThan(0);
+  });
+
+  it('filters by regex, reports a bad one, and combines with the type filter', async () => {
+    const s = await open('tlv/oob-unknown-types.bin');
+    const all = s.setView({ types: null, query: '^\\d+: \\(', regex: true }, null);
+    expect(all.error).toBeNull();
+    expect(all.total).toBeGreaterThan(5);
+    for (const r of s.rows(0, 100)) expect(r.preview).toMatch(/^\d+: \(/);
+    const bad = s.setView({ types: null, query: '(', regex: true }, null);
+    expect(bad.error).toMatch(/regular expression/i);
+    expect(bad.total).toBe(s.summary().recordCount);
+    expect(s.setView({ types: [2], query: 'R1', regex: false }, null).total).toBe(0);
+  });
+
+  it('sorts by type and length, both ways, and finds a record in the sorted view', async () => {
+    const s = await open('tlv/oob-unknown-types.bin');
+    s.setView({ types: null, query: '', regex: false }, { column: 'length', desc: true });
+    const rows = s.rows(0, 100);
+    for (let k = 1; k < rows.length; k++) expect(rows[k - 1].length).toBeGreaterThanOrEqual(rows[k].length);
+    s.setView({ types: null, query: '', regex: false }, { column: 'type', desc: false });
+    const byType = s.rows(0, 100).map((r) => r.type ?? 0);
+    expect(byType).toEqual([...byType].sort((a, b) => a - b));
+    const end = s.summary().end?.index ?? -1;
+    expect(s.rows(s.position(end), 1)[0].index).toBe(end);
+  });
+
+  it('maps a byte offset to its record, and trailing space to none', async () => {
+    const s = await open('tlv/oob-whole.bin');
+    const summary = s.summary();
+    expect(s.recordAt(0)).toBe(0);
+    expect(s.recordAt(5)).toBe(0); // inside the header
+    expect(s.recordAt(26)).toBe(1);
+    expect(s.recordAt((summary.end?.offset ?? 0) + 7)).toBe(summary.recordCount - 1);
+    expect(s.recordAt((summary.end?.offset ?? 0) + 8)).toBe(-1);
+  });
+
+  it('serves joined lines for the text view, linked to their records', async () => {
+    const s = await open('tlv/oob-fragments.bin');
+    const whole = await open('tlv/oob-whole.bin');
+    expect(s.lineCount()).toBe(whole.lineCount());
+    const lines = s.lines(0, 100);
+    expect(lines.map((l) => l.text)).toEqual(whole.lines(0, 100).map((l) => l.text));
+    const split = lines.find((l) => l.endRecord - l.firstRecord > 1);
+    expect(split).toBeDefined();
+    const detail = s.record(split?.firstRecord ?? 0);
+    expect(detail?.line).toBe(split?.line);
+  });
+
+  it('re-decodes with a byte-order override', async () => {
+    const s = await LogSession.open(fixtureBytes('tlv/oob-big-endian.bin'), 'be');
+    expect(s.summary().byteOrder).toBe('big');
+    const forced = s.reopen({ byteOrder: 'little' });
+    expect(forced.byteOrder).toBe('little');
+    expect(forced.diagnostics[0].code).toBe('length-overflow');
+  });
+});

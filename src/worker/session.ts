@@ -1,0 +1,414 @@
+/**
+ * One opened log, as the worker holds it: the bytes, the decoded index, the
+ * current view (filtered and sorted record numbers) and lazily built helpers
+ * (joined lines, a one-char-per-byte copy for searching). Pure logic, tested
+ * in Node; worker.ts only routes messages here.
+ */
+import {
+  type DecodedLog,
+  type Diagnostic,
+  decodeLog,
+  hexPreview,
+  type JoinedLines,
+  joinedLineText,
+  gunzip,
+  isGzip,
+  joinTlvLines,
+  lineRange,
+  NO_LINE,
+  TLV_HEADER_SIZE,
+  type TextIndex,
+  type TlvIndex,
+  TYPE_END,
+  TYPE_STRING,
+} from '../core/index.ts';
+import type {
+  LineData,
+  LogSummary,
+  OpenOptions,
+  RecordDetail,
+  RowData,
+  SortSpec,
+  TypeCount,
+  ViewFilter,
+  ViewResult,
+} from './protocol.ts';
+
+const PREVIEW_CHARS = 240;
+const utf8 = new TextDecoder('utf-8');
+// One char per byte, so a match position in the string is a byte offset.
+const bytewise = new TextDecoder('latin1');
+
+function now(): number {
+  return performance.now();
+}
+
+/** Index of the last value <= x in an ascending array, or -1. */
+function floorIndex(values: Uint32Array, count: number, x: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] <= x) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+export class LogSession {
+  private view: Uint32Array | null = null;
+  private joined: JoinedLines | null = null;
+  private searchable: string | null = null;
+  private typeCountCache: TypeCount[] | null = null;
+
+  private constructor(
+    readonly name: string,
+    private log: DecodedLog,
+    private readonly compressedSize: number | null,
+    private readonly loadDiagnostics: Diagnostic[],
+    private timings: { gunzip: number; index: number },
+  ) {}
+
+  static async open(input: Uint8Array, name: string, options: OpenOptions = {}): Promise<LogSession> {
+    let bytes = input;
+    let loadDiagnostics: Diagnostic[] = [];
+    let gunzipTime = 0;
+    if (isGzip(input)) {
+      const t0 = now();
+      const result = await gunzip(input);
+      bytes = result.bytes;
+      loadDiagnostics = result.diagnostics;
+      gunzipTime = now() - t0;
+    }
+    const t1 = now();
+    const log = decodeLog(bytes, options, loadDiagnostics);
+    const timings = { gunzip: gunzipTime, index: now() - t1 };
+    return new LogSession(name, log, isGzip(input) ? input.length : null, loadDiagnostics, timings);
+  }
+
+  /** Decodes the same bytes again with the user's format or byte-order override. */
+  reopen(options: OpenOptions): LogSummary {
+    const t0 = now();
+    this.log = decodeLog(this.log.bytes, options, this.loadDiagnostics);
+    this.timings = { gunzip: this.timings.gunzip, index: now() - t0 };
+    this.view = null;
+    this.joined = null;
+    this.searchable = null;
+    this.typeCountCache = null;
+    return this.summary();
+  }
+
+  get bytes(): Uint8Array {
+    return this.log.bytes;
+  }
+
+  get decoded(): DecodedLog {
+    return this.log;
+  }
+
+  private get tlv(): TlvIndex | null {
+    return this.log.index?.format === 'tlv' ? this.log.index : null;
+  }
+
+  typeCounts(): TypeCount[] | null {
+    const index = this.tlv;
+    if (!index) return null;
+    if (!this.typeCountCache) {
+      const counts = new Uint32Array(65536);
+      for (let i = 0; i < index.count; i++) counts[index.types[i]]++;
+      const out: TypeCount[] = [];
+      for (let t = 0; t < 65536; t++) if (counts[t] > 0) out.push({ type: t, count: counts[t] });
+      this.typeCountCache = out;
+    }
+    return this.typeCountCache;
+  }
+
+  summary(): LogSummary {
+    const log = this.log;
+    const index = this.tlv;
+    return {
+      name: this.name,
+      size: log.size,
+      compressedSize: this.compressedSize,
+      format: log.format,
+      formatReason: log.formatReason,
+      byteOrder: log.byteOrder,
+      byteOrderReason: log.byteOrderReason,
+      recordCount: log.recordCount,
+      typeCounts: this.typeCounts(),
+      end: index?.end ? { ...index.end } : null,
+      trailing: log.trailing,
+      truncation: log.truncation,
+      diagnostics: log.diagnostics,
+      lineCount: this.lineCount(),
+      timings: this.timings,
+    };
+  }
+
+  // ---- views: filter and sort, in the worker ----
+
+  setView(filter: ViewFilter, sort: SortSpec | null): ViewResult {
+    const log = this.log;
+    const count = log.recordCount;
+    const index = this.tlv;
+    let error: string | null = null;
+    let matches: Uint32Array | null = null; // null: every record
+
+    const typeSet = index && filter.types ? new Set(filter.types) : null;
+    if (typeSet && index) {
+      const out = new Uint32Array(count);
+      let n = 0;
+      for (let i = 0; i < count; i++) if (typeSet.has(index.types[i])) out[n++] = i;
+      matches = out.subarray(0, n);
+    }
+    if (filter.query !== '') {
+      let re: RegExp | null = null;
+      if (filter.regex) {
+        try {
+          re = new RegExp(filter.query, 'u');
+        } catch (e) {
+          error = (e as Error).message;
+        }
+      }
+      if (!error) matches = intersect(matches, re ? this.regexMatches(re) : this.substringMatches(filter.query));
+    }
+    this.view = sort ? this.sorted(matches, sort) : matches;
+    return { total: this.viewSize(), error };
+  }
+
+  viewSize(): number {
+    return this.view ? this.view.length : this.log.recordCount;
+  }
+
+  private contentEnd(i: number): number {
+    return this.log.contentRange(i)[1];
+  }
+
+  private searchString(): string {
+    if (this.searchable === null) {
+      const index = this.log.index;
+      const end = !index ? 0 : index.format === 'text' ? index.textLength : index.count ? this.contentEnd(index.count - 1) : 0;
+      this.searchable = bytewise.decode(this.log.bytes.subarray(0, end));
+    }
+    return this.searchable;
+  }
+
+  /** Records whose text contains the query: one native indexOf sweep over the whole log. */
+  private substringMatches(query: string): Uint32Array {
+    const haystack = this.searchString();
+    const needle = bytewise.decode(new TextEncoder().encode(query));
+    const log = this.log;
+    const index = log.index as TlvIndex | TextIndex;
+    const starts = index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const count = log.recordCount;
+    const out: number[] = [];
+    let from = 0;
+    for (;;) {
+      const at = haystack.indexOf(needle, from);
+      if (at < 0) break;
+      const r = floorIndex(starts, count, at);
+      if (r < 0) {
+        from = at + 1;
+        continue;
+      }
+      const [start, end] = log.contentRange(r);
+      const isText = index.format === 'text' || index.types[r] === TYPE_STRING;
+      if (isText && at >= start && at + needle.length <= end) {
+        out.push(r);
+        from = end;
+      } else from = at + 1;
+    }
+    return Uint32Array.from(out);
+  }
+
+  private regexMatches(re: RegExp): Uint32Array {
+    const log = this.log;
+    const index = log.index as TlvIndex | TextIndex;
+    const count = log.recordCount;
+    // Verifier logs are ASCII: test the byte-wise string unless the pattern itself needs UTF-8.
+    const ascii = /^[\x00-\x7f]*$/.test(re.source);
+    const haystack = ascii ? this.searchString() : '';
+    const out: number[] = [];
+    for (let r = 0; r < count; r++) {
+      if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
+      const [start, end] = log.contentRange(r);
+      const text = ascii ? haystack.slice(start, end) : (log.recordText(r) ?? '');
+      if (re.test(text)) out.push(r);
+    }
+    return Uint32Array.from(out);
+  }
+
+  private sorted(matches: Uint32Array | null, sort: SortSpec): Uint32Array | null {
+    const index = this.tlv;
+    // Offsets grow with record number, and text lines have no type: those orders are the natural one.
+    const natural = sort.column === 'index' || sort.column === 'offset' || (sort.column === 'type' && !index);
+    if (natural && !sort.desc) return matches;
+    const base = matches ?? identity(this.log.recordCount);
+    let out: Uint32Array;
+    if (natural) out = base;
+    else if (sort.column === 'type' && index) out = countingSortByType(base, index.types);
+    else {
+      const log = this.log;
+      const length = index ? (i: number) => index.lengths[i] : (i: number) => log.recordLength(i);
+      out = Uint32Array.from(base).sort((a, b) => length(a) - length(b) || a - b);
+    }
+    return sort.desc ? Uint32Array.from(out).reverse() : out;
+  }
+
+  // ---- windows of data for the page ----
+
+  rows(start: number, count: number): RowData[] {
+    const total = this.viewSize();
+    const out: RowData[] = [];
+    for (let p = Math.max(0, start); p < Math.min(total, start + count); p++) {
+      out.push(this.row(this.view ? this.view[p] : p));
+    }
+    return out;
+  }
+
+  private row(i: number): RowData {
+    const log = this.log;
+    const type = log.recordType(i);
+    const [start, end] = log.contentRange(i);
+    let preview: string;
+    let isText = true;
+    if (type === null || type === TYPE_STRING) {
+      preview = previewText(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2)));
+    } else if (type === TYPE_END) {
+      const count = end - start >= 2 ? this.tlv?.end?.count : null;
+      preview = count === null || count === undefined ? `END ${hexPreview(log.bytes, start, end)}` : `END · ${count} dropped`;
+      isText = false;
+    } else {
+      preview = hexPreview(log.bytes, start, end, 32);
+      isText = false;
+    }
+    return { index: i, offset: log.recordOffset(i), type, length: log.recordLength(i), preview, isText };
+  }
+
+  /** Where record `index` sits in the current view, or -1 when the view hides it. */
+  position(index: number): number {
+    if (index < 0 || index >= this.log.recordCount) return -1;
+    const view = this.view;
+    if (!view) return index;
+    return view.indexOf(index);
+  }
+
+  record(i: number): RecordDetail | null {
+    const log = this.log;
+    if (!Number.isInteger(i) || i < 0 || i >= log.recordCount) return null;
+    const index = this.tlv;
+    const [start, end] = log.contentRange(i);
+    const offset = log.recordOffset(i);
+    const type = log.recordType(i);
+    const lines = this.joinedLines();
+    return {
+      index: i,
+      offset,
+      type,
+      length: log.recordLength(i),
+      header: index ? [offset, offset + TLV_HEADER_SIZE] : null,
+      contents: [start, end],
+      text: log.recordText(i),
+      nulTerminated: type === TYPE_STRING && end > start && log.bytes[end - 1] === 0,
+      endCount: type === TYPE_END ? (index?.end?.count ?? null) : null,
+      line: lines ? (lines.lineOfRecord[i] === NO_LINE ? -1 : lines.lineOfRecord[i]) : i,
+    };
+  }
+
+  /** A copy of bytes [start, end), clamped to the buffer and to 64 KiB. */
+  byteRange(start: number, end: number): Uint8Array {
+    const s = Math.max(0, Math.min(start, this.log.size));
+    const e = Math.max(s, Math.min(end, this.log.size, s + 65536));
+    return this.log.bytes.slice(s, e);
+  }
+
+  /** The record whose bytes (header included) hold `offset`, or -1 (trailing space, undecoded bytes). */
+  recordAt(offset: number): number {
+    const log = this.log;
+    const index = log.index;
+    if (!index) return -1;
+    const starts = index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const r = floorIndex(starts, log.recordCount, offset);
+    if (r < 0) return -1;
+    const end = this.contentEnd(r);
+    // A text line owns its newline too.
+    const owned = index.format === 'text' && end < index.textLength ? end + 1 : end;
+    return offset < owned ? r : -1;
+  }
+
+  private joinedLines(): JoinedLines | null {
+    const index = this.tlv;
+    if (!index) return null;
+    if (!this.joined) this.joined = joinTlvLines(this.log.bytes, index);
+    return this.joined;
+  }
+
+  lineCount(): number {
+    const lines = this.joinedLines();
+    return lines ? lines.lineCount : this.log.recordCount;
+  }
+
+  lines(start: number, count: number): LineData[] {
+    const out: LineData[] = [];
+    const lines = this.joinedLines();
+    const total = this.lineCount();
+    for (let l = Math.max(0, start); l < Math.min(total, start + count); l++) {
+      if (lines) {
+        out.push({
+          line: l,
+          text: joinedLineText(this.log.bytes, this.tlv as TlvIndex, lines, l),
+          firstRecord: lines.firstRecord[l],
+          endRecord: lines.endRecord[l],
+        });
+      } else {
+        const [s, e] = lineRange(this.log.index as TextIndex, l);
+        out.push({ line: l, text: utf8.decode(this.log.bytes.subarray(s, e)), firstRecord: l, endRecord: l + 1 });
+      }
+    }
+    return out;
+  }
+}
+
+function identity(count: number): Uint32Array {
+  const out = new Uint32Array(count);
+  for (let i = 0; i < count; i++) out[i] = i;
+  return out;
+}
+
+function intersect(a: Uint32Array | null, b: Uint32Array): Uint32Array {
+  if (!a) return b;
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      out[n++] = a[i];
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  return out.subarray(0, n);
+}
+
+/** Stable sort of record numbers by type: 65,536 buckets, two passes. */
+function countingSortByType(records: Uint32Array, types: Uint16Array): Uint32Array {
+  const starts = new Uint32Array(65537);
+  for (let k = 0; k < records.length; k++) starts[types[records[k]] + 1]++;
+  for (let t = 1; t <= 65536; t++) starts[t] += starts[t - 1];
+  const out = new Uint32Array(records.length);
+  for (let k = 0; k < records.length; k++) out[starts[types[records[k]]]++] = records[k];
+  return out;
+}
+
+/** One line of text for a table cell: newlines and tabs shown as symbols, long text cut. */
+function previewText(bytes: Uint8Array): string {
+  let text = utf8.decode(bytes);
+  if (text.endsWith('\0')) text = text.slice(0, -1);
+  if (text.length > PREVIEW_CHARS) text = `${text.slice(0, PREVIEW_CHARS)}…`;
+  return text.replace(/\n/g, '↵').replace(/\t/g, '→').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '·');
+}
