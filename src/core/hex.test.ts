@@ -26,6 +26,12 @@ describe('hex', () => {
     );
   });
 
+  it('dumps a slice at its absolute offsets', () => {
+    expect(hexDump(bytes.subarray(6, 8), 0x16, 0x18, 0x16)).toBe(
+      '00000010                    30 3a                           |      0:        |',
+    );
+  });
+
   it('streams and previews', () => {
     expect(hexStream(bytes, 0, 6)).toBe('010014000000');
     expect(hexPreview(bytes, 0, 26, 4)).toBe('01 00 14 00 …');

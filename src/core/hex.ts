@@ -25,14 +25,16 @@ export function hexDumpLine(
   rowOffset: number,
   from = rowOffset,
   to = rowOffset + HEX_ROW_BYTES,
+  /** Offset of bytes[0], when bytes is a slice of a larger buffer. */
+  base = 0,
 ): string {
   let hex = '';
   let ascii = '';
   for (let k = 0; k < HEX_ROW_BYTES; k++) {
     const at = rowOffset + k;
     if (k === 8) hex += ' ';
-    if (at >= from && at < to && at < bytes.length) {
-      const b = bytes[at];
+    if (at >= from && at < to && at - base < bytes.length && at >= base) {
+      const b = bytes[at - base];
       hex += `${HEX[b]} `;
       ascii += isPrintableAscii(b) ? String.fromCharCode(b) : '.';
     } else {
@@ -43,12 +45,12 @@ export function hexDumpLine(
   return `${hexOffset(rowOffset)}  ${hex} |${ascii}|`;
 }
 
-/** A classic dump of bytes[from, to), rows aligned to 16 as in `hexdump -C`. */
-export function hexDump(bytes: Uint8Array, from: number, to: number): string {
+/** A classic dump of offsets [from, to), rows aligned to 16 as in `hexdump -C`; bytes[0] is at `base`. */
+export function hexDump(bytes: Uint8Array, from: number, to: number, base = 0): string {
   const lines: string[] = [];
-  const end = Math.min(to, bytes.length);
+  const end = Math.min(to, base + bytes.length);
   for (let row = from - (from % HEX_ROW_BYTES); row < end; row += HEX_ROW_BYTES) {
-    lines.push(hexDumpLine(bytes, row, from, end));
+    lines.push(hexDumpLine(bytes, row, from, end, base));
   }
   return lines.join('\n');
 }

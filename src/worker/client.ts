@@ -7,7 +7,10 @@ export class LogWorkerClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor() {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'bpf-log-worker' });
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'bpf-log-worker',
+    });
     this.worker.onmessage = (event: MessageEvent<ResponseEnvelope>) => {
       const response = event.data;
       const waiter = this.pending.get(response.id);
@@ -24,7 +27,10 @@ export class LogWorkerClient {
     };
   }
 
-  request<K extends Request['kind']>(request: Extract<Request, { kind: K }>, transfer: Transferable[] = []): Promise<ResponseMap[K]> {
+  request<K extends Request['kind']>(
+    request: Extract<Request, { kind: K }>,
+    transfer: Transferable[] = [],
+  ): Promise<ResponseMap[K]> {
     const id = this.nextId++;
     return new Promise<ResponseMap[K]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });

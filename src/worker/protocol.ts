@@ -3,13 +3,7 @@
  * and the index; the page asks for windows of rows, filter results and byte
  * ranges, and never holds per-record objects for a whole log.
  */
-import type {
-  ByteOrder,
-  Diagnostic,
-  LogFormat,
-  TrailingSpace,
-  TruncationVerdict,
-} from '../core/index.ts';
+import type { ByteOrder, Diagnostic, LogFormat, TrailingSpace, TruncationVerdict } from '../core/index.ts';
 
 export interface OpenOptions {
   format?: LogFormat;
@@ -96,6 +90,13 @@ export interface LineData {
   endRecord: number;
 }
 
+export interface HexPage {
+  start: number;
+  bytes: Uint8Array;
+  /** Records overlapping the page: header bytes are [offset, contentStart), contents [contentStart, end). */
+  records: { index: number; offset: number; contentStart: number; end: number }[];
+}
+
 export type Request =
   | { kind: 'open'; buffer: ArrayBuffer; name: string; options: OpenOptions }
   | { kind: 'reopen'; options: OpenOptions }
@@ -106,6 +107,7 @@ export type Request =
   | { kind: 'bytes'; start: number; end: number }
   | { kind: 'recordAt'; offset: number }
   | { kind: 'lines'; start: number; count: number }
+  | { kind: 'hexPage'; start: number; end: number }
   | { kind: 'original' };
 
 export interface ResponseMap {
@@ -118,6 +120,7 @@ export interface ResponseMap {
   bytes: Uint8Array;
   recordAt: number;
   lines: LineData[];
+  hexPage: HexPage;
   original: Uint8Array;
 }
 

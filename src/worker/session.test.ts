@@ -22,7 +22,10 @@ describe('LogSession (the worker side)', () => {
       { type: 2127, count: 1 },
       { type: 19744, count: 1 },
     ]);
-    expect(s.setView({ types: [2127, 19744], query: '', regex: false }, null)).toEqual({ total: 2, error: null });
+    expect(s.setView({ types: [2127, 19744], query: '', regex: false }, null)).toEqual({
+      total: 2,
+      error: null,
+    });
     const rows = s.rows(0, 10);
     expect(rows.map((r) => r.type).sort()).toEqual([19744, 2127].sort());
     expect(rows[0].index).toBeLessThan(rows[1].index);
@@ -101,5 +104,21 @@ describe('LogSession (the worker side)', () => {
     const forced = s.reopen({ byteOrder: 'little' });
     expect(forced.byteOrder).toBe('little');
     expect(forced.diagnostics[0].code).toBe('length-overflow');
+  });
+});
+
+describe('LogSession.hexPage', () => {
+  it('returns the bytes of a page with the records that overlap it', async () => {
+    const s = await open('tlv/oob-whole.bin');
+    const page = s.hexPage(16, 48);
+    expect(page.start).toBe(16);
+    expect(Array.from(page.bytes)).toEqual(Array.from(s.bytes.subarray(16, 48)));
+    expect(page.records.map((r) => r.index)).toEqual([0, 1]);
+    expect(page.records[1]).toEqual({
+      index: 1,
+      offset: 26,
+      contentStart: 32,
+      end: 32 + s.decoded.recordLength(1),
+    });
   });
 });

@@ -8,21 +8,22 @@ import {
   type DecodedLog,
   type Diagnostic,
   decodeLog,
+  gunzip,
   hexPreview,
+  isGzip,
   type JoinedLines,
   joinedLineText,
-  gunzip,
-  isGzip,
   joinTlvLines,
   lineRange,
   NO_LINE,
-  TLV_HEADER_SIZE,
   type TextIndex,
+  TLV_HEADER_SIZE,
   type TlvIndex,
   TYPE_END,
   TYPE_STRING,
 } from '../core/index.ts';
 import type {
+  HexPage,
   LineData,
   LogSummary,
   OpenOptions,
@@ -173,7 +174,8 @@ export class LogSession {
           error = (e as Error).message;
         }
       }
-      if (!error) matches = intersect(matches, re ? this.regexMatches(re) : this.substringMatches(filter.query));
+      if (!error)
+        matches = intersect(matches, re ? this.regexMatches(re) : this.substringMatches(filter.query));
     }
     this.view = sort ? this.sorted(matches, sort) : matches;
     return { total: this.viewSize(), error };
@@ -190,7 +192,13 @@ export class LogSession {
   private searchString(): string {
     if (this.searchable === null) {
       const index = this.log.index;
-      const end = !index ? 0 : index.format === 'text' ? index.textLength : index.count ? this.contentEnd(index.count - 1) : 0;
+      const end = !index
+        ? 0
+        : index.format === 'text'
+          ? index.textLength
+          : index.count
+            ? this.contentEnd(index.count - 1)
+            : 0;
       this.searchable = bytewise.decode(this.log.bytes.subarray(0, end));
     }
     return this.searchable;
@@ -229,7 +237,7 @@ export class LogSession {
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
     // Verifier logs are ASCII: test the byte-wise string unless the pattern itself needs UTF-8.
-    const ascii = /^[\x00-\x7f]*$/.test(re.source);
+    const ascii = [...re.source].every((c) => c.charCodeAt(0) < 0x80);
     const haystack = ascii ? this.searchString() : '';
     const out: number[] = [];
     for (let r = 0; r < count; r++) {
@@ -279,7 +287,10 @@ export class LogSession {
       preview = previewText(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2)));
     } else if (type === TYPE_END) {
       const count = end - start >= 2 ? this.tlv?.end?.count : null;
-      preview = count === null || count === undefined ? `END ${hexPreview(log.bytes, start, end)}` : `END · ${count} dropped`;
+      preview =
+        count === null || count === undefined
+          ? `END ${hexPreview(log.bytes, start, end)}`
+          : `END · ${count} dropped`;
       isText = false;
     } else {
       preview = hexPreview(log.bytes, start, end, 32);
@@ -339,6 +350,24 @@ export class LogSession {
     return offset < owned ? r : -1;
   }
 
+  /** Bytes [start, end) for the buffer hex view, with the records they belong to. */
+  hexPage(start: number, end: number): HexPage {
+    const bytes = this.byteRange(start, end);
+    const from = Math.max(0, Math.min(start, this.log.size));
+    const to = from + bytes.length;
+    const records: HexPage['records'] = [];
+    const index = this.log.index;
+    if (index) {
+      const starts = index.format === 'tlv' ? index.offsets : index.lineStarts;
+      const count = this.log.recordCount;
+      for (let r = Math.max(0, floorIndex(starts, count, from)); r < count && starts[r] < to; r++) {
+        const [contentStart, contentEnd] = this.log.contentRange(r);
+        records.push({ index: r, offset: starts[r], contentStart, end: contentEnd });
+      }
+    }
+    return { start: from, bytes, records };
+  }
+
   private joinedLines(): JoinedLines | null {
     const index = this.tlv;
     if (!index) return null;
@@ -365,7 +394,12 @@ export class LogSession {
         });
       } else {
         const [s, e] = lineRange(this.log.index as TextIndex, l);
-        out.push({ line: l, text: utf8.decode(this.log.bytes.subarray(s, e)), firstRecord: l, endRecord: l + 1 });
+        out.push({
+          line: l,
+          text: utf8.decode(this.log.bytes.subarray(s, e)),
+          firstRecord: l,
+          endRecord: l + 1,
+        });
       }
     }
     return out;
@@ -405,10 +439,15 @@ function countingSortByType(records: Uint32Array, types: Uint16Array): Uint32Arr
   return out;
 }
 
-/** One line of text for a table cell: newlines and tabs shown as symbols, long text cut. */
+/** One line of text for a table cell: newline, tab and other control characters shown as symbols, long text cut. */
 function previewText(bytes: Uint8Array): string {
   let text = utf8.decode(bytes);
   if (text.endsWith('\0')) text = text.slice(0, -1);
   if (text.length > PREVIEW_CHARS) text = `${text.slice(0, PREVIEW_CHARS)}…`;
-  return text.replace(/\n/g, '↵').replace(/\t/g, '→').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '·');
+  let out = '';
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    out += c === 0x0a ? '↵' : c === 0x09 ? '→' : c < 0x20 || c === 0x7f ? '·' : ch;
+  }
+  return out;
 }

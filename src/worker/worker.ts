@@ -12,7 +12,9 @@ function need(): LogSession {
   return session;
 }
 
-async function handle(envelope: RequestEnvelope): Promise<{ value: ResponseMap[keyof ResponseMap]; transfer: Transferable[] }> {
+async function handle(
+  envelope: RequestEnvelope,
+): Promise<{ value: ResponseMap[keyof ResponseMap]; transfer: Transferable[] }> {
   const r = envelope.request;
   switch (r.kind) {
     case 'open':
@@ -37,6 +39,10 @@ async function handle(envelope: RequestEnvelope): Promise<{ value: ResponseMap[k
       return { value: need().recordAt(r.offset), transfer: [] };
     case 'lines':
       return { value: need().lines(r.start, r.count), transfer: [] };
+    case 'hexPage': {
+      const page = need().hexPage(r.start, r.end);
+      return { value: page, transfer: [page.bytes.buffer] };
+    }
     case 'original': {
       const copy = need().bytes.slice();
       return { value: copy, transfer: [copy.buffer] };
@@ -47,7 +53,8 @@ async function handle(envelope: RequestEnvelope): Promise<{ value: ResponseMap[k
 self.onmessage = (event: MessageEvent<RequestEnvelope>) => {
   const envelope = event.data;
   handle(envelope).then(
-    ({ value, transfer }) => self.postMessage({ id: envelope.id, ok: true, value } satisfies ResponseEnvelope, transfer),
+    ({ value, transfer }) =>
+      self.postMessage({ id: envelope.id, ok: true, value } satisfies ResponseEnvelope, transfer),
     (error: unknown) =>
       self.postMessage({
         id: envelope.id,

@@ -1,0 +1,244 @@
+/** The page: toolbar, banner, filters, the message table and the detail / buffer / text panes. */
+import { useEffect, useState } from 'react';
+import { loadStoredTypeMap, logWorker, openFile, openText, syncFromUrl } from './actions.ts';
+import { Banner } from './Banner.tsx';
+import { BufferHex } from './BufferHex.tsx';
+import { DetailPane } from './DetailPane.tsx';
+import { SearchBox, TypeFilters } from './Filters.tsx';
+import { hex8, n } from './format.ts';
+import { MessageTable } from './MessageTable.tsx';
+import { type Pane, useApp } from './store.ts';
+import { TextView } from './TextView.tsx';
+import { Toolbar } from './Toolbar.tsx';
+import { TypeMapEditor } from './TypeMapEditor.tsx';
+import { parseUrlViewState } from './urlState.ts';
+
+function useDropAnywhere(): boolean {
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    let depth = 0;
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const enter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const leave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const file = e.dataTransfer?.files?.[0];
+      if (file) void openFile(file);
+    };
+    window.addEventListener('dragenter', enter);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragenter', enter);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+  return dragging;
+}
+
+/** Ctrl+V outside an input opens the clipboard's text as a log. */
+function usePasteAnywhere(): void {
+  useEffect(() => {
+    const paste = (e: ClipboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, [contenteditable]')) return;
+      const file = e.clipboardData?.files?.[0];
+      if (file) {
+        e.preventDefault();
+        void openFile(file);
+        return;
+      }
+      const text = e.clipboardData?.getData('text/plain');
+      if (text) {
+        e.preventDefault();
+        void openText(text);
+      }
+    };
+    window.addEventListener('paste', paste);
+    return () => window.removeEventListener('paste', paste);
+  }, []);
+}
+
+/** Fetches the selected record's detail whenever the selection or the log changes. */
+function useSelectedDetail(): void {
+  const rec = useApp((s) => s.view.rec);
+  const summary = useApp((s) => s.summary);
+  const set = useApp((s) => s.set);
+  useEffect(() => {
+    if (rec === null || !summary || rec >= summary.recordCount) {
+      set({ detail: null });
+      return;
+    }
+    let live = true;
+    logWorker()
+      .request({ kind: 'record', index: rec })
+      .then((detail) => live && set({ detail }))
+      .catch(() => live && set({ detail: null }));
+    return () => {
+      live = false;
+    };
+  }, [rec, summary, set]);
+}
+
+export function App() {
+  const status = useApp((s) => s.status);
+  const loadingLabel = useApp((s) => s.loadingLabel);
+  const error = useApp((s) => s.error);
+  const summary = useApp((s) => s.summary);
+  const viewTotal = useApp((s) => s.viewTotal);
+  const pane = useApp((s) => s.pane);
+  const selectedPosition = useApp((s) => s.selectedPosition);
+  const rec = useApp((s) => s.view.rec);
+  const set = useApp((s) => s.set);
+  const dragging = useDropAnywhere();
+  usePasteAnywhere();
+  useSelectedDetail();
+
+  useEffect(() => {
+    loadStoredTypeMap();
+    set({ view: parseUrlViewState(location.href) });
+    window.addEventListener('popstate', syncFromUrl);
+    window.addEventListener('hashchange', syncFromUrl);
+    return () => {
+      window.removeEventListener('popstate', syncFromUrl);
+      window.removeEventListener('hashchange', syncFromUrl);
+    };
+  }, [set]);
+
+  const panes: [Pane, string][] = [
+    ['record', 'Record'],
+    ['buffer', 'Buffer hex'],
+    ['text', 'Text'],
+  ];
+  return (
+    <div className={`app${dragging ? ' dragging' : ''}`}>
+      <Toolbar />
+      {error && (
+        <div className="error-box" role="status" data-testid="error">
+          {error}{' '}
+          <button type="button" onClick={() => set({ error: null })}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {status === 'loading' && (
+        <p className="loading-line" role="status">
+          {loadingLabel}
+        </p>
+      )}
+      <Banner />
+      {!summary ? (
+        <main className="welcome">
+          <p>
+            Drop a BPF verifier log buffer anywhere on this page — a TLV buffer or a text log from today’s
+            kernels, gzipped or not — or use <em>Open file</em>, <em>Paste text</em> or <em>Open a sample</em>
+            .
+          </p>
+          <p className="muted">Everything stays in this browser: the page makes no requests with your log.</p>
+        </main>
+      ) : (
+        <main className="workspace">
+          <aside className="sidebar">
+            <SummaryBox />
+            <SearchBox />
+            <TypeFilters />
+            <TypeMapEditor />
+          </aside>
+          <section className="center">
+            <div className="status-line">
+              <span data-testid="record-count">
+                {n(viewTotal)} of {n(summary.recordCount)}
+              </span>{' '}
+              {summary.format === 'text' ? 'lines' : 'records'} shown
+              {rec !== null && selectedPosition < 0 && (
+                <span className="muted"> · record {rec} is hidden by the filter</span>
+              )}
+            </div>
+            <MessageTable />
+          </section>
+          <section className="panes">
+            <div className="tabs" role="tablist">
+              {panes.map(([id, label]) => (
+                <button
+                  key={id}
+                  type="button"
+                  role="tab"
+                  aria-selected={pane === id}
+                  onClick={() => set({ pane: id })}
+                >
+                  {label}
+                </button>
+              ))}
+            </div>
+            <div className="pane-body">
+              {pane === 'record' && <DetailPane />}
+              {pane === 'buffer' && <BufferHex />}
+              {pane === 'text' && <TextView />}
+            </div>
+          </section>
+        </main>
+      )}
+    </div>
+  );
+}
+
+function SummaryBox() {
+  const summary = useApp((s) => s.summary);
+  if (!summary) return null;
+  const notes = summary.diagnostics.filter((d) => d.severity === 'info');
+  return (
+    <dl className="summary" data-testid="summary">
+      <dt>file</dt>
+      <dd title={summary.name}>{summary.name}</dd>
+      <dt>size</dt>
+      <dd>
+        {n(summary.size)} bytes{summary.compressedSize !== null && ` (${n(summary.compressedSize)} gzipped)`}
+      </dd>
+      <dt>format</dt>
+      <dd data-testid="format">
+        {summary.format === 'tlv' ? `TLV, ${summary.byteOrder}-endian` : (summary.format ?? 'none')}
+      </dd>
+      {summary.end && (
+        <>
+          <dt>END</dt>
+          <dd>
+            at {hex8(summary.end.offset)}, {summary.end.count ?? '?'} dropped
+          </dd>
+        </>
+      )}
+      {summary.trailing && (
+        <>
+          <dt>after the log</dt>
+          <dd>
+            {n(summary.trailing.length)} bytes, {summary.trailing.allZero ? 'all zero' : 'not zero'}
+          </dd>
+        </>
+      )}
+      <dt>truncated</dt>
+      <dd data-testid="truncated">{summary.truncation.truncated ? 'yes' : 'no'}</dd>
+      <dt>decoded in</dt>
+      <dd>
+        {summary.timings.gunzip > 0 && `${summary.timings.gunzip.toFixed(0)} ms gunzip + `}
+        {summary.timings.index.toFixed(0)} ms index
+      </dd>
+      {notes.map((d) => (
+        <dd key={d.code} className="note">
+          {d.message}
+        </dd>
+      ))}
+    </dl>
+  );
+}

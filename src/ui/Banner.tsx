@@ -1,0 +1,34 @@
+/** The truncation banner: shown whenever the log is incomplete or malformed, in plain words. */
+import { jumpToOffset } from './actions.ts';
+import { hex8 } from './format.ts';
+import { useApp } from './store.ts';
+
+export function Banner() {
+  const summary = useApp((s) => s.summary);
+  if (!summary) return null;
+  const problems = summary.diagnostics.filter((d) => d.severity !== 'info');
+  if (!summary.truncation.truncated && problems.length === 0) return null;
+  const headline =
+    summary.format === null
+      ? summary.truncation.message
+      : summary.truncation.truncated
+        ? summary.truncation.message
+        : 'The log is malformed.';
+  return (
+    <div className="banner" role="alert" data-testid="truncation-banner">
+      <strong>{headline}</strong>
+      {problems.length > 0 && (
+        <ul>
+          {problems.map((d) => (
+            <li key={`${d.code}-${d.offset}`}>
+              <button type="button" className="offset-link" onClick={() => void jumpToOffset(d.offset)}>
+                {hex8(d.offset)}
+              </button>{' '}
+              <code>{d.code}</code> {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+/** Names for unknown message types: edited here, kept in localStorage, importable from JSON. */
+import { useState } from 'react';
+import { isKnownType, parseTypeMap, serializeTypeMap } from '../core/index.ts';
+import { setTypeMap } from './actions.ts';
+import { useApp } from './store.ts';
+
+export function TypeMapEditor() {
+  const summary = useApp((s) => s.summary);
+  const typeMap = useApp((s) => s.typeMap);
+  const [message, setMessage] = useState('');
+  const present = (summary?.typeCounts ?? []).map((c) => c.type).filter((t) => t !== 1 && t !== 2);
+  const named = [...typeMap.keys()].filter((t) => !present.includes(t));
+  const rename = (type: number, name: string) => {
+    const next = new Map(typeMap);
+    if (name.trim() === '') next.delete(type);
+    else {
+      const parsed = parseTypeMap({ [String(type)]: name });
+      if (parsed.errors.length) {
+        setMessage(parsed.errors[0]);
+        return;
+      }
+      next.set(type, name.trim());
+    }
+    setMessage('');
+    setTypeMap(next);
+  };
+  return (
+    <details className="type-map" open={present.some((t) => !isKnownType(typeMap, t))}>
+      <summary>Type names</summary>
+      {[...present, ...named].map((type) => (
+        <label key={`${type}:${typeMap.get(type) ?? ''}`} className="type-name">
+          type {type}{' '}
+          <input
+            data-testid={`type-name-${type}`}
+            defaultValue={typeMap.get(type) ?? ''}
+            placeholder="name"
+            maxLength={64}
+            onBlur={(e) => rename(type, e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') rename(type, e.currentTarget.value);
+            }}
+          />
+        </label>
+      ))}
+      <label className="import">
+        Import JSON…{' '}
+        <input
+          type="file"
+          accept=".json,application/json"
+          aria-label="Import type names from JSON"
+          data-testid="type-map-import"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (!file) return;
+            const { map, errors } = parseTypeMap(await file.text());
+            setTypeMap(new Map([...typeMap, ...map]));
+            setMessage(
+              errors.length
+                ? `Imported ${map.size}; skipped: ${errors.join('; ')}`
+                : `Imported ${map.size} name(s).`,
+            );
+          }}
+        />
+      </label>
+      <button type="button" onClick={() => setMessage(serializeTypeMap(typeMap))}>
+        Show as JSON
+      </button>
+      {message && (
+        <p className="muted" role="status">
+          {message}
+        </p>
+      )}
+    </details>
+  );
+}

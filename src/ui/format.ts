@@ -1,0 +1,18 @@
+/** Small display helpers shared by the components. */
+import { type TypeMap, typeLabel } from '../core/index.ts';
+
+export const n = (value: number) => value.toLocaleString('en-US');
+export const hex8 = (offset: number) => `0x${offset.toString(16).padStart(8, '0')}`;
+
+export function typeText(map: TypeMap, type: number | null): string {
+  return type === null ? 'line' : typeLabel(map, type);
+}
+
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
