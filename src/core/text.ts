@@ -56,7 +56,8 @@ function scanLines(bytes: Uint8Array): { lineStarts: Uint32Array; lineCount: num
     i++;
   }
   const wordCount = (size - i) >>> 2;
-  const words = wordCount > 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount) : new Uint32Array(0);
+  const words =
+    wordCount > 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount) : new Uint32Array(0);
   const base = i;
   for (let w = 0; w < wordCount; w++) {
     const v = words[w];
