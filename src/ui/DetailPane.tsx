@@ -101,7 +101,9 @@ export function DetailPane() {
   }, [detail]);
 
   if (!detail) return <p className="muted detail-empty">Select a record to see its fields and bytes.</p>;
-  const fields = bytes ? fieldsOf(detail, bytes, detail.type === null ? 'line' : typeName(typeMap, detail.type)) : [];
+  const fields = bytes
+    ? fieldsOf(detail, bytes, detail.type === null ? 'line' : typeName(typeMap, detail.type))
+    : [];
   const recordEnd = detail.contents[1] + (fields.some((f) => f.id === 'newline') ? 1 : 0);
   const shownEnd = Math.min(recordEnd, detail.offset + MAX_SHOWN);
   const fieldAt = (offset: number) => fields.find((f) => offset >= f.start && offset < f.end);

@@ -57,13 +57,29 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     return () => observer.disconnect();
   }, []);
 
+  // Scrolling to a row is done here, not by virtualizer.scrollToIndex, which clamps to the element's
+  // real (scaled-down) scroll height.
   useImperativeHandle(
     handle,
     () => ({
-      scrollToIndex: (index, align = 'auto') => virtualizer.scrollToIndex(index, { align }),
+      scrollToIndex: (index, align = 'auto') => {
+        const el = scrollRef.current;
+        if (!el) return;
+        const height = el.clientHeight;
+        const top = index * rowHeight;
+        const current = el.scrollTop * scaleRef.current;
+        let target: number;
+        if (align === 'center') target = top - (height - rowHeight) / 2;
+        else if (align === 'start') target = top;
+        else if (top < current) target = top;
+        else if (top + rowHeight > current + height) target = top + rowHeight - height;
+        else return;
+        const maxVirtual = Math.max(0, count * rowHeight - height);
+        el.scrollTop = Math.max(0, Math.min(maxVirtual, target)) / scaleRef.current;
+      },
       element: () => scrollRef.current,
     }),
-    [virtualizer],
+    [count, rowHeight],
   );
 
   const items = virtualizer.getVirtualItems();

@@ -36,6 +36,14 @@ import type {
 } from './protocol.ts';
 
 const PREVIEW_CHARS = 240;
+const SEARCH_CHUNK_BYTES = 4 << 20;
+
+/** A slice of the log decoded one char per byte: a match's position is its byte offset. */
+interface SearchChunk {
+  start: number;
+  end: number;
+  text: string;
+}
 const utf8 = new TextDecoder('utf-8');
 // One char per byte, so a match position in the string is a byte offset.
 const bytewise = new TextDecoder('latin1');
@@ -62,7 +70,7 @@ function floorIndex(values: Uint32Array, count: number, x: number): number {
 export class LogSession {
   private view: Uint32Array | null = null;
   private joined: JoinedLines | null = null;
-  private searchable: string | null = null;
+  private searchChunks: SearchChunk[] = [];
   private typeCountCache: TypeCount[] | null = null;
 
   private constructor(
@@ -97,7 +105,7 @@ export class LogSession {
     this.timings = { gunzip: this.timings.gunzip, index: now() - t0 };
     this.view = null;
     this.joined = null;
-    this.searchable = null;
+    this.searchChunks = [];
     this.typeCountCache = null;
     return this.summary();
   }
@@ -189,45 +197,74 @@ export class LogSession {
     return this.log.contentRange(i)[1];
   }
 
-  private searchString(): string {
-    if (this.searchable === null) {
-      const index = this.log.index;
-      const end = !index
-        ? 0
-        : index.format === 'text'
-          ? index.textLength
-          : index.count
-            ? this.contentEnd(index.count - 1)
-            : 0;
-      this.searchable = bytewise.decode(this.log.bytes.subarray(0, end));
-    }
-    return this.searchable;
+  private get recordStarts(): Uint32Array {
+    const index = this.log.index as TlvIndex | TextIndex;
+    return index.format === 'tlv' ? index.offsets : index.lineStarts;
   }
 
-  /** Records whose text contains the query: one native indexOf sweep over the whole log. */
+  /** Where searchable bytes end: the text's end, or the last record's. */
+  private searchEnd(): number {
+    const index = this.log.index;
+    if (!index) return 0;
+    if (index.format === 'text') return index.textLength;
+    return index.count ? this.contentEnd(index.count - 1) : 0;
+  }
+
+  /**
+   * Decodes the next slice of the log into the search text. Slices end on a
+   * record boundary (no match spans records) and are a few MB, so the worker
+   * can build them between requests without stalling any. Returns false when done.
+   */
+  prepareSearchStep(): boolean {
+    const limit = this.searchEnd();
+    const last = this.searchChunks[this.searchChunks.length - 1];
+    const from = last ? last.end : 0;
+    if (from >= limit) return false;
+    let to = Math.min(limit, from + SEARCH_CHUNK_BYTES);
+    if (to < limit) {
+      const starts = this.recordStarts;
+      const count = this.log.recordCount;
+      const r = floorIndex(starts, count, to);
+      // Cut at the start of the record holding `to`, or after it when it began before this slice.
+      to = starts[r] > from ? starts[r] : r + 1 < count ? starts[r + 1] : limit;
+    }
+    this.searchChunks.push({
+      start: from,
+      end: to,
+      text: bytewise.decode(this.log.bytes.subarray(from, to)),
+    });
+    return to < limit;
+  }
+
+  private allSearchChunks(): SearchChunk[] {
+    while (this.prepareSearchStep()) {
+      // decode the rest now: a search is waiting
+    }
+    return this.searchChunks;
+  }
+
+  /** Records whose text contains the query: a native indexOf sweep over each slice. */
   private substringMatches(query: string): Uint32Array {
-    const haystack = this.searchString();
     const needle = bytewise.decode(new TextEncoder().encode(query));
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
-    const starts = index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const starts = this.recordStarts;
     const count = log.recordCount;
     const out: number[] = [];
-    let from = 0;
-    for (;;) {
-      const at = haystack.indexOf(needle, from);
-      if (at < 0) break;
-      const r = floorIndex(starts, count, at);
-      if (r < 0) {
-        from = at + 1;
-        continue;
+    for (const chunk of this.allSearchChunks()) {
+      let from = 0;
+      for (;;) {
+        const found = chunk.text.indexOf(needle, from);
+        if (found < 0) break;
+        const at = chunk.start + found;
+        const r = floorIndex(starts, count, at);
+        const [start, end] = r < 0 ? [0, 0] : log.contentRange(r);
+        const isText = index.format === 'text' || index.types[r] === TYPE_STRING;
+        if (r >= 0 && isText && at >= start && at + needle.length <= end) {
+          if (out[out.length - 1] !== r) out.push(r);
+          from = end - chunk.start;
+        } else from = found + 1;
       }
-      const [start, end] = log.contentRange(r);
-      const isText = index.format === 'text' || index.types[r] === TYPE_STRING;
-      if (isText && at >= start && at + needle.length <= end) {
-        out.push(r);
-        from = end;
-      } else from = at + 1;
     }
     return Uint32Array.from(out);
   }
@@ -236,14 +273,19 @@ export class LogSession {
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
-    // Verifier logs are ASCII: test the byte-wise string unless the pattern itself needs UTF-8.
+    // Verifier logs are ASCII: test the byte-wise text unless the pattern itself needs UTF-8.
     const ascii = [...re.source].every((c) => c.charCodeAt(0) < 0x80);
-    const haystack = ascii ? this.searchString() : '';
+    const chunks = ascii ? this.allSearchChunks() : [];
+    let k = 0;
     const out: number[] = [];
     for (let r = 0; r < count; r++) {
       if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
       const [start, end] = log.contentRange(r);
-      const text = ascii ? haystack.slice(start, end) : (log.recordText(r) ?? '');
+      let text: string;
+      if (ascii) {
+        while (chunks[k].end <= start) k++;
+        text = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
+      } else text = log.recordText(r) ?? '';
       if (re.test(text)) out.push(r);
     }
     return Uint32Array.from(out);

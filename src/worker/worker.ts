@@ -7,6 +7,18 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let session: LogSession | null = null;
 
+/**
+ * After the first rows are out, build the search text a slice at a time, one
+ * slice a task, so the first search is fast and no request waits on more
+ * than one slice.
+ */
+function prepareSoon(opened: LogSession): void {
+  const step = () => {
+    if (session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
+  };
+  setTimeout(step, 100);
+}
+
 function need(): LogSession {
   if (!session) throw new Error('no log is open');
   return session;
@@ -20,6 +32,7 @@ async function handle(
     case 'open':
       session = null; // let the previous log's memory go before decoding the next
       session = await LogSession.open(new Uint8Array(r.buffer), r.name, r.options);
+      prepareSoon(session);
       return { value: session.summary(), transfer: [] };
     case 'reopen':
       return { value: need().reopen(r.options), transfer: [] };
