@@ -2,7 +2,20 @@
  * `bpflog`: the core on the command line, for scripts and CI.
  * I/O is injected so tests can run it in-process.
  */
-import { type ByteOrder, type LogFormat, loadLog, parseTypeMap, type TypeMap } from '../core/index.ts';
+import {
+  type ByteOrder,
+  buildExcerpt,
+  buildHashLink,
+  buildShareLink,
+  DEFAULT_SHARE_BASE,
+  LINK_MAX_LENGTH,
+  type LogFormat,
+  linkLengthAdvice,
+  loadLog,
+  parseTypeMap,
+  type TypeMap,
+  type ViewState,
+} from '../core/index.ts';
 import { jsonReport, summaryText } from './report.ts';
 
 export interface CliIo {
@@ -12,6 +25,8 @@ export interface CliIo {
 }
 
 export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format tlv|text] [--byte-order little|big] [--types FILE.json]
+       bpflog share FILE [--rec N] [--base URL] [--show-types LIST] [--query TEXT] [--regex]
+                         [--format tlv|text] [--byte-order little|big] [--hash | --excerpt RANGES]
 
   inspect FILE        decode a BPF log buffer (TLV or text, gzipped or not) and print a summary
   --json              print one JSON object instead (every record, END included)
@@ -20,7 +35,16 @@ export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format 
   --byte-order B      read TLV as little- or big-endian instead of detecting it
   --types FILE.json   names for message types, e.g. {"7": "ERRNO"}
 
-Exit status: 0 when the buffer was read (problems in it are diagnostics), 2 for a bad option or unreadable file.`;
+  share FILE          print a link that opens this log in the inspector (the log travels in the link)
+  --rec N             select record N (numbered from 0, as inspect --json does)
+  --base URL          the inspector's address (default ${DEFAULT_SHARE_BASE})
+  --show-types LIST   show only these TLV types, e.g. 1,7
+  --query TEXT        search for TEXT; --regex: TEXT is a regular expression
+  --hash              link to the file by its SHA-256 instead: it opens when the recipient drops the file
+  --excerpt RANGES    share only these records, e.g. 0-3,120-180 (for logs whose link is too long)
+
+Exit status: 0 when the buffer was read (problems in it are diagnostics), 2 for a bad option or
+unreadable file, or a link longer than ${LINK_MAX_LENGTH.toLocaleString('en-US')} characters.`;
 
 class UsageError extends Error {}
 
@@ -45,22 +69,25 @@ function parseInspect(args: string[]): InspectOptions {
     };
     if (arg === '--json') options.json = true;
     else if (arg === '--summary') options.summary = true;
-    else if (arg === '--format') {
-      const v = value();
-      if (v !== 'tlv' && v !== 'text') throw new UsageError(`--format must be tlv or text, not "${v}"`);
-      options.format = v;
-    } else if (arg === '--byte-order') {
-      const v = value();
-      if (v !== 'little' && v !== 'big')
-        throw new UsageError(`--byte-order must be little or big, not "${v}"`);
-      options.byteOrder = v;
-    } else if (arg === '--types') options.typesFile = value();
+    else if (arg === '--format') options.format = formatOption(value());
+    else if (arg === '--byte-order') options.byteOrder = byteOrderOption(value());
+    else if (arg === '--types') options.typesFile = value();
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else if (file === undefined) file = arg;
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
   if (file === undefined) throw new UsageError('inspect needs a FILE');
   return { ...options, file } as InspectOptions;
+}
+
+function formatOption(v: string): LogFormat {
+  if (v !== 'tlv' && v !== 'text') throw new UsageError(`--format must be tlv or text, not "${v}"`);
+  return v;
+}
+
+function byteOrderOption(v: string): ByteOrder {
+  if (v !== 'little' && v !== 'big') throw new UsageError(`--byte-order must be little or big, not "${v}"`);
+  return v;
 }
 
 async function readOrFail(io: CliIo, path: string): Promise<Uint8Array> {
@@ -96,6 +123,109 @@ async function inspect(args: string[], io: CliIo): Promise<void> {
   for (const chunk of jsonReport(log, types, { records: !options.summary })) await io.write(chunk);
 }
 
+interface ShareOptions {
+  file: string;
+  view: Partial<ViewState>;
+  base?: string;
+  hash: boolean;
+  excerpt?: [number, number][];
+}
+
+const wholeNumber = (option: string, v: string) => {
+  if (!/^\d{1,15}$/.test(v)) throw new UsageError(`${option} needs a whole number, not "${v}"`);
+  return Number(v);
+};
+
+function parseShare(args: string[]): ShareOptions {
+  let file: string | undefined;
+  const options: Omit<ShareOptions, 'file'> = { view: {}, hash: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const value = () => {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--rec') options.view.rec = wholeNumber(arg, value());
+    else if (arg === '--base') options.base = value();
+    else if (arg === '--show-types') {
+      const v = value();
+      if (!/^(\d{1,5}(,\d{1,5})*)?$/.test(v) || v.split(',').some((t) => Number(t) > 0xffff))
+        throw new UsageError(`--show-types needs type numbers (0-65535) separated by commas, not "${v}"`);
+      options.view.types = v === '' ? [] : v.split(',').map(Number);
+    } else if (arg === '--query') options.view.query = value();
+    else if (arg === '--regex') options.view.regex = true;
+    else if (arg === '--format') options.view.format = formatOption(value());
+    else if (arg === '--byte-order') options.view.byteOrder = byteOrderOption(value());
+    else if (arg === '--hash') options.hash = true;
+    else if (arg === '--excerpt') {
+      const v = value();
+      if (!/^\d{1,15}(-\d{1,15})?(,\d{1,15}(-\d{1,15})?)*$/.test(v))
+        throw new UsageError(`--excerpt needs record ranges like 0-3,120-180, not "${v}"`);
+      options.excerpt = v.split(',').map((r) => {
+        const [from, to = from] = r.split('-').map(Number);
+        if (from > to) throw new UsageError(`--excerpt range ${r} runs backwards`);
+        return [from, to];
+      });
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    else if (file === undefined) file = arg;
+    else throw new UsageError(`unexpected argument "${arg}"`);
+  }
+  if (file === undefined) throw new UsageError('share needs a FILE');
+  if (options.hash && options.excerpt) throw new UsageError('--hash and --excerpt cannot be used together');
+  if (options.base !== undefined && !/^[a-z][a-z0-9+.-]*:/i.test(options.base))
+    throw new UsageError(`--base needs an absolute URL, not "${options.base}"`);
+  return { ...options, file };
+}
+
+async function share(args: string[], io: CliIo): Promise<void> {
+  const options = parseShare(args);
+  const input = await readOrFail(io, options.file);
+  const { log } = await loadLog(input, {
+    format: options.view.format ?? undefined,
+    byteOrder: options.view.byteOrder ?? undefined,
+  });
+  for (const d of log.diagnostics)
+    if (d.code === 'gzip-corrupt' || d.code === 'gzip-too-large') io.error(`bpflog: warning: ${d.message}`);
+  const count = log.recordCount;
+  const rec = options.view.rec;
+  if (rec !== undefined && rec !== null && rec >= count)
+    throw new UsageError(`--rec ${rec} is past the last record (the log has ${count})`);
+  const view = { ...options.view };
+  let bytes = log.bytes;
+  let note: string | undefined;
+  if (options.excerpt) {
+    const indices: number[] = [];
+    for (const [from, to] of options.excerpt) {
+      if (to >= count)
+        throw new UsageError(`--excerpt ${from}-${to} is past the last record (the log has ${count})`);
+      for (let i = from; i <= to; i++) indices.push(i);
+    }
+    const excerpt = buildExcerpt(log, indices);
+    bytes = excerpt.bytes;
+    note = excerpt.note;
+    // The excerpt is a log of its own: its records are renumbered, and it needs its own overrides.
+    view.format = excerpt.format;
+    view.byteOrder = excerpt.byteOrder;
+    if (rec !== undefined && rec !== null) {
+      view.rec = excerpt.records.indexOf(rec);
+      if (view.rec < 0) throw new UsageError(`--rec ${rec} is not in the excerpt`);
+    }
+  }
+  const built = options.hash
+    ? await buildHashLink(bytes, { base: options.base, view })
+    : await buildShareLink(bytes, { base: options.base, view, note });
+  if (built.lengthClass === 'too-long') {
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new UsageError(
+      `the link would be ${n(built.length)} characters, more than the ${n(LINK_MAX_LENGTH)} a link may have: use --hash or --excerpt`,
+    );
+  }
+  const advice = linkLengthAdvice(built.length);
+  if (advice) io.error(`bpflog: warning: ${advice}`);
+  await io.write(`${built.link}\n`);
+}
+
 /** Runs the CLI; returns the exit status. Never throws. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -108,7 +238,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await inspect(rest, io);
       return 0;
     }
-    throw new UsageError(`unknown command "${command}" (try: bpflog inspect FILE)`);
+    if (command === 'share') {
+      await share(rest, io);
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}" (try: bpflog inspect FILE, or bpflog share FILE)`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.error(`bpflog: ${e.message}`);

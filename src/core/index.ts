@@ -8,6 +8,7 @@ export * from './gzip.ts';
 export * from './hex.ts';
 export * from './joined.ts';
 export * from './load.ts';
+export * from './share.ts';
 export * from './text.ts';
 export * from './tlv.ts';
 export * from './typeMap.ts';
