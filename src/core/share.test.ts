@@ -518,14 +518,16 @@ describe('excerpts', () => {
     expect(decodeLog(excerpt.bytes, { format: 'tlv' }).recordCount).toBe(unknown.length + 1);
   });
 
-  it('joins chosen text lines with newlines and ends them with a NUL', () => {
+  it('joins chosen text lines with newlines and ends them with a NUL and a spare zero', () => {
     const log = decodeLog(fixtureBytes('kernel/uninit-reg.bin'));
     const excerpt = buildExcerpt(log, [5, 1, 2]);
     const text = [1, 2, 5].map((i) => log.recordText(i)).join('\n');
-    expect(Buffer.from(excerpt.bytes).toString('latin1')).toBe(`${text}\0`);
+    expect(Buffer.from(excerpt.bytes).toString('latin1')).toBe(`${text}\0\0`);
     expect(excerpt.records).toEqual([1, 2, 5]);
     const small = decodeLog(excerpt.bytes);
     expect(small.format).toBe('text');
+    // Not a full buffer: an excerpt must not read as a truncated log.
+    expect(small.truncation.truncated).toBe(false);
     expect([0, 1, 2].map((i) => small.recordText(i))).toEqual([1, 2, 5].map((i) => log.recordText(i)));
     expect(excerpt.note).toMatch(/^Excerpt: 3 of \d+ lines \(1-2, 5\) of a 4,096-byte text log/);
     expect(() => buildExcerpt(log, [])).toThrow(RangeError);

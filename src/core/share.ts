@@ -443,7 +443,7 @@ export interface Excerpt {
  * The chosen records (any order, duplicates allowed) as a buffer of their
  * own. TLV: the records re-encoded with encodeTlv in the original byte order,
  * plus an END with the original END's count if the original had an END.
- * Text: the lines joined by '\n', then a NUL. Throws RangeError on an empty
+ * Text: the lines joined by '\n', then a NUL and a spare zero. Throws RangeError on an empty
  * log, an empty selection or an index out of range.
  */
 export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excerpt {
@@ -481,7 +481,9 @@ export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excer
     records = chosen;
     let size = 1;
     for (const i of chosen) size += log.recordLength(i) + 1;
-    bytes = new Uint8Array(size - 1);
+    // Lines, a NUL, and one spare zero byte: a NUL as the buffer's last byte would read as a full,
+    // truncated buffer (tlv-log-format.md section 2), which an excerpt is not.
+    bytes = new Uint8Array(size);
     let at = 0;
     for (const i of chosen) {
       if (at > 0) bytes[at++] = 0x0a;
@@ -489,7 +491,7 @@ export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excer
       bytes.set(log.bytes.subarray(start, end), at);
       at += end - start;
     }
-    // bytes[at] is the final NUL (already zero).
+    // bytes[at] is the NUL and bytes[at + 1] the spare zero (both already zero).
   }
   const format = detectFormat(bytes).format === log.format ? null : log.format;
   const unit = log.format === 'tlv' ? 'records' : 'lines';

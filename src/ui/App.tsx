@@ -1,17 +1,27 @@
 /** The page: toolbar, banner, filters, the message table and the detail / buffer / text panes. */
 import { useEffect, useState } from 'react';
-import { loadStoredTypeMap, logWorker, openFile, openText, syncFromUrl } from './actions.ts';
+import {
+  loadStoredTypeMap,
+  logWorker,
+  openFile,
+  openFromLocation,
+  openText,
+  refreshRecent,
+  startShare,
+  syncFromUrl,
+} from './actions.ts';
 import { Banner } from './Banner.tsx';
 import { BufferHex } from './BufferHex.tsx';
 import { DetailPane } from './DetailPane.tsx';
 import { SearchBox, TypeFilters } from './Filters.tsx';
 import { hex8, n } from './format.ts';
 import { MessageTable } from './MessageTable.tsx';
+import { RecentLogs } from './RecentLogs.tsx';
+import { ShareDialog } from './ShareDialog.tsx';
 import { type Pane, useApp } from './store.ts';
 import { TextView } from './TextView.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { TypeMapEditor } from './TypeMapEditor.tsx';
-import { parseUrlViewState } from './urlState.ts';
 
 function useDropAnywhere(): boolean {
   const [dragging, setDragging] = useState(false);
@@ -97,6 +107,9 @@ export function App() {
   const status = useApp((s) => s.status);
   const loadingLabel = useApp((s) => s.loadingLabel);
   const error = useApp((s) => s.error);
+  const notice = useApp((s) => s.notice);
+  const pendingHash = useApp((s) => s.pendingHash);
+  const download = useApp((s) => s.download);
   const summary = useApp((s) => s.summary);
   const viewTotal = useApp((s) => s.viewTotal);
   const pane = useApp((s) => s.pane);
@@ -109,14 +122,24 @@ export function App() {
 
   useEffect(() => {
     loadStoredTypeMap();
-    set({ view: parseUrlViewState(location.href) });
+    void openFromLocation().then(refreshRecent);
+    // `s` shares, as in the issue tracker's keyboard habits; not while typing.
+    const keys = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== 's' || e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, textarea, select'))
+        return;
+      e.preventDefault();
+      void startShare();
+    };
     window.addEventListener('popstate', syncFromUrl);
     window.addEventListener('hashchange', syncFromUrl);
+    window.addEventListener('keydown', keys);
     return () => {
       window.removeEventListener('popstate', syncFromUrl);
       window.removeEventListener('hashchange', syncFromUrl);
+      window.removeEventListener('keydown', keys);
     };
-  }, [set]);
+  }, []);
 
   const panes: [Pane, string][] = [
     ['record', 'Record'],
@@ -134,11 +157,39 @@ export function App() {
           </button>
         </div>
       )}
+      {notice && (
+        <div className="notice-box" role="status" data-testid="notice">
+          {notice}{' '}
+          <button type="button" onClick={() => set({ notice: null })}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {pendingHash && (
+        <div className="notice-box" role="status" data-testid="pending-hash">
+          This link names a log by its SHA-256 ({pendingHash.sha256.slice(0, 16)}…, {n(pendingHash.length)}{' '}
+          bytes) rather than carrying it. Open or drop that file to see it; the page checks that it is the
+          same file.
+        </div>
+      )}
       {status === 'loading' && (
         <p className="loading-line" role="status">
           {loadingLabel}
+          {download && (
+            <>
+              {' '}
+              <progress
+                value={download.loaded}
+                max={download.total ?? undefined}
+                data-testid="download-progress"
+              />{' '}
+              {n(download.loaded)}
+              {download.total ? ` of ${n(download.total)}` : ''} bytes
+            </>
+          )}
         </p>
       )}
+      <ShareDialog />
       <Banner />
       {!summary ? (
         <main className="welcome">
@@ -148,6 +199,7 @@ export function App() {
             .
           </p>
           <p className="muted">Everything stays in this browser: the page makes no requests with your log.</p>
+          <RecentLogs />
         </main>
       ) : (
         <main className="workspace">

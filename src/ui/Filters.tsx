@@ -45,8 +45,8 @@ export function TypeFilters() {
 }
 
 export function SearchBox() {
-  const query = useApp((s) => s.view.q);
-  const regex = useApp((s) => s.view.re);
+  const query = useApp((s) => s.view.query);
+  const regex = useApp((s) => s.view.regex);
   const viewError = useApp((s) => s.viewError);
   const [text, setText] = useState(query);
   useEffect(() => setText(query), [query]);
@@ -71,12 +71,13 @@ export function SearchBox() {
           aria-invalid={error ? true : undefined}
           onChange={(e) => {
             setText(e.target.value);
-            setFilter({ q: e.target.value }, 200);
+            setFilter({ query: e.target.value }, 200);
           }}
         />
       </label>
       <label className="regex-toggle">
-        <input type="checkbox" checked={regex} onChange={(e) => setFilter({ re: e.target.checked })} /> regex
+        <input type="checkbox" checked={regex} onChange={(e) => setFilter({ regex: e.target.checked })} />{' '}
+        regex
       </label>
       {error && (
         <p className="error" role="status" data-testid="search-error">

@@ -1,7 +1,7 @@
 /** Opening logs (file, drop, paste, sample) and the format / byte-order overrides. */
 import { useEffect, useRef, useState } from 'react';
 import type { ByteOrder, LogFormat } from '../core/index.ts';
-import { openFile, openSample, openText, reopen } from './actions.ts';
+import { openFile, openSample, openText, reopen, startShare } from './actions.ts';
 import { useApp } from './store.ts';
 
 export interface Sample {
@@ -61,6 +61,7 @@ export function Toolbar() {
       <button type="button" onClick={() => setPasting(!pasting)} aria-expanded={pasting}>
         Paste text…
       </button>
+      <ShareButton />
       <FormatOverrides />
       {pasting && (
         <div className="paste-box">
@@ -88,9 +89,25 @@ export function Toolbar() {
   );
 }
 
+function ShareButton() {
+  const summary = useApp((s) => s.summary);
+  if (!summary || summary.size === 0) return null;
+  return (
+    <button
+      type="button"
+      onClick={() => void startShare()}
+      title="Share a link that carries this log (s)"
+      data-testid="share-button"
+    >
+      Share…
+    </button>
+  );
+}
+
 function FormatOverrides() {
   const summary = useApp((s) => s.summary);
-  const overrides = useApp((s) => s.overrides);
+  const format = useApp((s) => s.view.format);
+  const byteOrder = useApp((s) => s.view.byteOrder);
   if (!summary || summary.size === 0) return null;
   return (
     <div className="overrides">
@@ -98,10 +115,8 @@ function FormatOverrides() {
         format{' '}
         <select
           data-testid="format-select"
-          value={overrides.format ?? ''}
-          onChange={(e) =>
-            void reopen({ ...overrides, format: (e.target.value || undefined) as LogFormat | undefined })
-          }
+          value={format ?? ''}
+          onChange={(e) => void reopen((e.target.value || null) as LogFormat | null, byteOrder)}
         >
           <option value="">auto ({summary.format ?? 'none'})</option>
           <option value="tlv">TLV</option>
@@ -113,10 +128,8 @@ function FormatOverrides() {
           byte order{' '}
           <select
             data-testid="byte-order-select"
-            value={overrides.byteOrder ?? ''}
-            onChange={(e) =>
-              void reopen({ ...overrides, byteOrder: (e.target.value || undefined) as ByteOrder | undefined })
-            }
+            value={byteOrder ?? ''}
+            onChange={(e) => void reopen(format, (e.target.value || null) as ByteOrder | null)}
           >
             <option value="">auto ({summary.byteOrder})</option>
             <option value="little">little-endian</option>

@@ -1,8 +1,7 @@
 /** UI state (zustand). Selection and filters mirror the URL fragment, which wins. */
 import { create } from 'zustand';
-import type { TypeMap } from '../core/index.ts';
-import type { LogSummary, OpenOptions, RecordDetail, SortSpec } from '../worker/protocol.ts';
-import type { UrlViewState } from './urlState.ts';
+import { DEFAULT_VIEW_STATE, type TypeMap, type ViewState } from '../core/index.ts';
+import type { LogSummary, RecentEntry, RecordDetail, ShareResult, SortSpec } from '../worker/protocol.ts';
 
 export type Pane = 'record' | 'buffer' | 'text';
 
@@ -11,20 +10,33 @@ export interface ByteRange {
   end: number;
 }
 
+export interface ShareState {
+  busy: boolean;
+  full: ShareResult | null;
+  /** An excerpt or hash link offered instead of a link that is too long. */
+  alternative: ShareResult | null;
+  error: string | null;
+}
+
 export interface AppState {
   status: 'idle' | 'loading' | 'ready';
   loadingLabel: string;
   /** A problem opening or reading a file: shown, and the app stays usable. */
   error: string | null;
+  /** Something worth saying that is not a problem (an excerpt's note, a matching hash). */
+  notice: string | null;
   summary: LogSummary | null;
-  overrides: OpenOptions;
+  /** SHA-256 and length of the open log's bytes, once computed: the URL names the log by them. */
+  identity: { sha256: string; length: number } | null;
+  /** A hash link waiting for the user to open the file it names. */
+  pendingHash: { sha256: string; length: number } | null;
   /** Bumps on every open or re-decode: caches keyed on it. */
   logVersion: number;
   /** Bumps on every new view (filter or sort) from the worker. */
   viewVersion: number;
   viewTotal: number;
   viewError: string | null;
-  view: UrlViewState;
+  view: ViewState;
   sort: SortSpec | null;
   /** Where the selected record sits in the current view (-1: hidden by the filter). */
   selectedPosition: number;
@@ -38,6 +50,10 @@ export interface AppState {
   typeMap: TypeMap;
   /** The selected record's fields and text, fetched from the worker. */
   detail: RecordDetail | null;
+  share: ShareState | null;
+  recent: RecentEntry[];
+  /** A ?src= download under way. */
+  download: { url: string; loaded: number; total: number | null } | null;
   set: (partial: Partial<AppState>) => void;
 }
 
@@ -45,13 +61,15 @@ export const useApp = create<AppState>((set) => ({
   status: 'idle',
   loadingLabel: '',
   error: null,
+  notice: null,
   summary: null,
-  overrides: {},
+  identity: null,
+  pendingHash: null,
   logVersion: 0,
   viewVersion: 0,
   viewTotal: 0,
   viewError: null,
-  view: { rec: null, types: null, q: '', re: false },
+  view: { ...DEFAULT_VIEW_STATE },
   sort: null,
   selectedPosition: -1,
   scrollRequest: 0,
@@ -60,5 +78,8 @@ export const useApp = create<AppState>((set) => ({
   bufferFocus: null,
   typeMap: new Map(),
   detail: null,
+  share: null,
+  recent: [],
+  download: null,
   set: (partial) => set(partial),
 }));

@@ -3,7 +3,18 @@
  * and the index; the page asks for windows of rows, filter results and byte
  * ranges, and never holds per-record objects for a whole log.
  */
-import type { ByteOrder, Diagnostic, LogFormat, TrailingSpace, TruncationVerdict } from '../core/index.ts';
+import type {
+  ByteOrder,
+  Diagnostic,
+  LinkLengthClass,
+  LogFormat,
+  TrailingSpace,
+  TruncationVerdict,
+  ViewState,
+} from '../core/index.ts';
+import type { RecentEntry } from './recent.ts';
+
+export type { RecentEntry };
 
 export interface OpenOptions {
   format?: LogFormat;
@@ -97,8 +108,32 @@ export interface HexPage {
   records: { index: number; offset: number; contentStart: number; end: number }[];
 }
 
+/** What a share link carries: the whole buffer, its hash only, or an excerpt of records. */
+export type ShareMode = 'full' | 'hash' | 'excerpt-view' | 'excerpt-selected';
+
+export interface ShareResult {
+  link: string;
+  length: number;
+  lengthClass: LinkLengthClass;
+  /** An excerpt's note ("Excerpt: 12 of 5,231 records …"), else null. */
+  note: string | null;
+}
+
+/** What opening the page's own URL found in it. */
+export type LinkOpenResult =
+  | { kind: 'view'; view: ViewState }
+  | { kind: 'payload'; view: ViewState; note: string | null; summary: LogSummary }
+  | { kind: 'hash'; view: ViewState; sha256: string; length: number; summary: LogSummary | null }
+  | { kind: 'error'; error: string };
+
 export type Request =
-  | { kind: 'open'; buffer: ArrayBuffer; name: string; options: OpenOptions }
+  | { kind: 'open'; buffer: ArrayBuffer; name: string; options: OpenOptions; remember: boolean }
+  | { kind: 'openLink'; href: string; remember: boolean }
+  | { kind: 'identity' }
+  | { kind: 'share'; view: ViewState; base: string; mode: ShareMode; records: number[] | null }
+  | { kind: 'recent' }
+  | { kind: 'openRecent'; sha256: string; options: OpenOptions }
+  | { kind: 'forgetRecent' }
   | { kind: 'reopen'; options: OpenOptions }
   | { kind: 'view'; filter: ViewFilter; sort: SortSpec | null }
   | { kind: 'rows'; start: number; count: number }
@@ -112,6 +147,12 @@ export type Request =
 
 export interface ResponseMap {
   open: LogSummary;
+  openLink: LinkOpenResult;
+  identity: { sha256: string; length: number };
+  share: ShareResult;
+  recent: RecentEntry[];
+  openRecent: LogSummary | null;
+  forgetRecent: null;
   reopen: LogSummary;
   view: ViewResult;
   rows: RowData[];

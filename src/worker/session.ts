@@ -5,6 +5,9 @@
  * in Node; worker.ts only routes messages here.
  */
 import {
+  buildExcerpt,
+  buildHashLink,
+  buildShareLink,
   type DecodedLog,
   type Diagnostic,
   decodeLog,
@@ -16,11 +19,13 @@ import {
   joinTlvLines,
   lineRange,
   NO_LINE,
+  sha256Hex,
   type TextIndex,
   TLV_HEADER_SIZE,
   type TlvIndex,
   TYPE_END,
   TYPE_STRING,
+  type ViewState,
 } from '../core/index.ts';
 import type {
   HexPage,
@@ -29,6 +34,8 @@ import type {
   OpenOptions,
   RecordDetail,
   RowData,
+  ShareMode,
+  ShareResult,
   SortSpec,
   TypeCount,
   ViewFilter,
@@ -73,8 +80,12 @@ export class LogSession {
   private searchChunks: SearchChunk[] = [];
   private typeCountCache: TypeCount[] | null = null;
 
+  private digest: Promise<string> | null = null;
+
   private constructor(
     readonly name: string,
+    /** The bytes as the user gave them (gzip stays gzip): what "recent logs" stores. */
+    readonly input: Uint8Array,
     private log: DecodedLog,
     private readonly compressedSize: number | null,
     private readonly loadDiagnostics: Diagnostic[],
@@ -95,7 +106,7 @@ export class LogSession {
     const t1 = now();
     const log = decodeLog(bytes, options, loadDiagnostics);
     const timings = { gunzip: gunzipTime, index: now() - t1 };
-    return new LogSession(name, log, isGzip(input) ? input.length : null, loadDiagnostics, timings);
+    return new LogSession(name, input, log, isGzip(input) ? input.length : null, loadDiagnostics, timings);
   }
 
   /** Decodes the same bytes again with the user's format or byte-order override. */
@@ -108,6 +119,50 @@ export class LogSession {
     this.searchChunks = [];
     this.typeCountCache = null;
     return this.summary();
+  }
+
+  /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
+  sha256(): Promise<string> {
+    this.digest ??= sha256Hex(this.log.bytes);
+    return this.digest;
+  }
+
+  /**
+   * A link to this log at `view`: the whole buffer, its hash only, or an
+   * excerpt (the records given, or the current view's). An excerpt is a log
+   * of its own, so the selection is renumbered into it.
+   */
+  async share(
+    view: ViewState,
+    base: string,
+    mode: ShareMode,
+    records: number[] | null,
+  ): Promise<ShareResult> {
+    const log = this.log;
+    const overrides = { format: view.format, byteOrder: view.byteOrder };
+    if (mode === 'full') return { ...(await buildShareLink(log.bytes, { base, view })), note: null };
+    if (mode === 'hash') return { ...(await buildHashLink(log.bytes, { base, view })), note: null };
+    const chosen =
+      mode === 'excerpt-selected'
+        ? (records ?? (view.rec === null ? [] : [view.rec]))
+        : Array.from(this.view ?? identity(log.recordCount));
+    if (chosen.length === 0)
+      throw new Error(mode === 'excerpt-selected' ? 'no record is selected' : 'the view is empty');
+    const excerpt = buildExcerpt(log, chosen);
+    const rec = view.rec === null ? -1 : excerpt.records.indexOf(view.rec);
+    const excerptView: ViewState = {
+      ...view,
+      ...overrides,
+      rec: rec < 0 ? null : rec,
+      // The excerpt holds only the chosen records: the filters that chose them are done.
+      types: null,
+      query: '',
+      regex: false,
+      format: excerpt.format,
+      byteOrder: excerpt.byteOrder,
+    };
+    const link = await buildShareLink(excerpt.bytes, { base, view: excerptView, note: excerpt.note });
+    return { ...link, note: excerpt.note };
   }
 
   get bytes(): Uint8Array {
