@@ -40,7 +40,8 @@ export function TextView() {
         }
         onClick={() => selectRecord(line.firstRecord, { push: true, scroll: true })}
       >
-        <span className="line-no">{line.line + 1}</span>
+        {/* Lines are labelled with their first record's No., the number the table and links use. */}
+        <span className="line-no">{line.firstRecord}</span>
         <span className="line-text">{line.text}</span>
         {records > 1 && <span className="line-records">{records} records</span>}
       </div>

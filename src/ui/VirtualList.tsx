@@ -10,7 +10,7 @@ import {
   useVirtualizer,
   type VirtualItem,
 } from '@tanstack/react-virtual';
-import { type ReactNode, type Ref, useEffect, useImperativeHandle, useRef, useState } from 'react';
+import { type ReactNode, type Ref, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState } from 'react';
 
 const MAX_SCROLL_PX = 8_000_000;
 
@@ -49,13 +49,23 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
   });
 
-  useEffect(() => {
+  // Measure before the first paint, so the first scroll uses the real scale.
+  useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
+    if (el.clientHeight) setViewport(el.clientHeight);
     const observer = new ResizeObserver(() => setViewport(el.clientHeight || 600));
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
+
+  // When the scale changes (a resize, a new count), keep the same rows in view.
+  const previousScale = useRef(scale);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && previousScale.current !== scale) el.scrollTop = (el.scrollTop * previousScale.current) / scale;
+    previousScale.current = scale;
+  }, [scale]);
 
   // Scrolling to a row is done here, not by virtualizer.scrollToIndex, which clamps to the element's
   // real (scaled-down) scroll height.
