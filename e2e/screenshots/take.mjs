@@ -8,9 +8,13 @@ import { chromium } from '@playwright/test';
 const here = dirname(fileURLToPath(import.meta.url));
 const port = 4178;
 const base = `http://127.0.0.1:${port}/`;
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
+const server = spawn(
+  'npx',
+  ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+  {
+    stdio: 'ignore',
+  },
+);
 
 async function waitForServer() {
   for (let i = 0; i < 100; i++) {
@@ -62,5 +66,5 @@ try {
   await page.screenshot({ path: join(here, 'share.png') });
   await browser.close();
 } finally {
-  server.kill();
+  if (server.pid) process.kill(-server.pid);
 }

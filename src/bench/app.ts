@@ -50,7 +50,10 @@ try {
   await waitForServer(base);
   const base64 = readFileSync(join(process.cwd(), 'public', 'samples', SAMPLE)).toString('base64');
   // --expose-gc: the floor's 134 MB of garbage is collected before the drop, not charged to the app.
-  const browser = await chromium.launch({ ...CHROMIUM_LAUNCH, args: [...CHROMIUM_LAUNCH.args, '--js-flags=--expose-gc'] });
+  const browser = await chromium.launch({
+    ...CHROMIUM_LAUNCH,
+    args: [...CHROMIUM_LAUNCH.args, '--js-flags=--expose-gc'],
+  });
   const loads: LoadFigures[] = [];
   let interaction: Record<string, number> = {};
   for (let run = 0; run < RUNS; run++) {
@@ -188,5 +191,5 @@ try {
     `  per-load figures: ${JSON.stringify(loads.map((l) => ({ floor: Math.round(l.floor), first: Math.round(l.firstRows), longest: Math.round(l.longestTask) })))}`,
   );
 } finally {
-  server.kill();
+  if (server.pid) process.kill(-server.pid);
 }

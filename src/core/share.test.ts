@@ -237,6 +237,16 @@ describe('view state', () => {
     expect(() => encodeViewState({ types: [70000] })).toThrow(RangeError);
   });
 
+  it('writes runs of types as ranges, so "all but one" stays short', async () => {
+    const allButSeven = Array.from({ length: 0x10000 }, (_, t) => t).filter((t) => t !== 7);
+    expect(encodeViewState({ types: allButSeven })).toBe('types=0-6,8-65535');
+    expect(encodeViewState({ types: [1, 2, 7, 8, 9, 12] })).toBe('types=1,2,7-9,12');
+    const parsed = parseViewState('#types=0-6,8-65535');
+    expect(parsed.ok && parsed.view.types).toEqual(allButSeven);
+    expect(parseViewState('#types=9-3').ok).toBe(false);
+    expect(parseViewState('#types=1-70000').ok).toBe(false);
+  });
+
   it('reads a fragment without a log, or no fragment, as a view', async () => {
     // The app's own fragment: a version and view keys, no log keys.
     expect(await parseShareLink('http://127.0.0.1:4173/#v=1&rec=7&types=1,2')).toEqual({

@@ -92,12 +92,28 @@ const escapeValue = (text: string) =>
     text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'),
   ).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
+/**
+ * Sorted type numbers as a list with ranges for runs of three or more: "1,7,10-12".
+ * "All but type 7" is then "0-6,8-65535", not 65,535 numbers.
+ */
+function typeRanges(sorted: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    if (j - i >= 2) parts.push(`${sorted[i]}-${sorted[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
 /** The view keys of a fragment, without '#' and without `v`: '' for the default view. */
 export function encodeViewState(view: Partial<ViewState>): string {
   const v = normalizeView(view);
   const keys: string[] = [];
   if (v.rec !== null) keys.push(`rec=${v.rec}`);
-  if (v.types !== null) keys.push(`types=${v.types.join(',')}`);
+  if (v.types !== null) keys.push(`types=${typeRanges(v.types)}`);
   if (v.query !== '') keys.push(`q=${escapeValue(v.query)}`);
   if (v.regex) keys.push('re=1');
   if (v.format !== null) keys.push(`fmt=${v.format}`);
@@ -178,12 +194,18 @@ function readView(keys: Map<string, string>): ViewState {
   if (rec !== undefined) view.rec = parseCount('rec', rec, Number.MAX_SAFE_INTEGER);
   const types = keys.get('types');
   if (types !== undefined) {
-    if (!/^(\d{1,5}(,\d{1,5})*)?$/.test(types))
-      throw damaged(`types= must be type numbers separated by commas, not "${clip(types)}"`);
-    const list = types === '' ? [] : types.split(',').map(Number);
-    const bad = list.find((t) => t > 0xffff);
-    if (bad !== undefined) throw damaged(`type ${bad} is more than 65535`);
-    view.types = [...new Set(list)].sort((a, b) => a - b);
+    if (!/^(\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*)?$/.test(types))
+      throw damaged(`types= must be type numbers or ranges separated by commas, not "${clip(types)}"`);
+    // A bitmap, filled natively: a link repeating 0-65535 a thousand times costs no more than once.
+    const shown = new Uint8Array(0x10000);
+    for (const part of types === '' ? [] : types.split(',')) {
+      const [from, to = from] = part.split('-').map(Number);
+      if (from > 0xffff || to > 0xffff) throw damaged(`type ${Math.max(from, to)} is more than 65535`);
+      if (to < from) throw damaged(`types= range ${part} runs backwards`);
+      shown.fill(1, from, to + 1);
+    }
+    view.types = [];
+    for (let t = 0; t <= 0xffff; t++) if (shown[t]) view.types.push(t);
   }
   const q = keys.get('q');
   if (q !== undefined) view.query = unescapeValue('q', q);

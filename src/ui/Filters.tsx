@@ -1,15 +1,40 @@
 /** Type filters (one checkbox per type present) and the text/regex search. Filtering runs in the worker. */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { setFilter } from './actions.ts';
 import { n, typeText } from './format.ts';
 import { useApp } from './store.ts';
+
+/** More types than this (a log full of unknown types) are grouped as "other types". */
+const MAX_LISTED_TYPES = 40;
+
+/**
+ * The `types` filter for a set of shown types: null when all are shown, the
+ * shown types when they are few, else every type value but the hidden ones,
+ * which the URL writes as a few ranges ("0-6,8-65535").
+ */
+function typesFilter(present: number[], isShown: (type: number) => boolean): number[] | null {
+  const hidden = present.filter((t) => !isShown(t));
+  if (hidden.length === 0) return null;
+  const shown = present.filter(isShown);
+  if (shown.length <= hidden.length) return shown;
+  const hiddenSet = new Set(hidden);
+  const all: number[] = [];
+  for (let t = 0; t <= 0xffff; t++) if (!hiddenSet.has(t)) all.push(t);
+  return all;
+}
 
 export function TypeFilters() {
   const summary = useApp((s) => s.summary);
   const types = useApp((s) => s.view.types);
   const typeMap = useApp((s) => s.typeMap);
+  const counts = summary?.typeCounts;
+  const listed = useMemo(() => {
+    if (!counts) return [];
+    if (counts.length <= MAX_LISTED_TYPES) return counts;
+    const top = [...counts].sort((a, b) => b.count - a.count || a.type - b.type).slice(0, MAX_LISTED_TYPES);
+    return top.sort((a, b) => a.type - b.type);
+  }, [counts]);
   if (!summary) return null;
-  const counts = summary.typeCounts;
   if (!counts) {
     return (
       <fieldset className="type-filter" data-testid="type-filter">
@@ -18,11 +43,13 @@ export function TypeFilters() {
       </fieldset>
     );
   }
-  const shown = new Set(types ?? counts.map((c) => c.type));
-  const toggle = (type: number, on: boolean) => {
-    const next = counts.map((c) => c.type).filter((t) => (t === type ? on : shown.has(t)));
-    setFilter({ types: next.length === counts.length ? null : next });
-  };
+  const shownSet = types ? new Set(types) : null;
+  const isShown = (t: number) => !shownSet || shownSet.has(t);
+  const present = counts.map((c) => c.type);
+  const listedSet = new Set(listed.map((c) => c.type));
+  const others = counts.filter((c) => !listedSet.has(c.type));
+  const othersShown = others.filter((c) => isShown(c.type)).length;
+  const apply = (next: (t: number) => boolean) => setFilter({ types: typesFilter(present, next) });
   return (
     <fieldset className="type-filter" data-testid="type-filter">
       <legend>Types</legend>
@@ -34,12 +61,29 @@ export function TypeFilters() {
           None
         </button>
       </div>
-      {counts.map(({ type, count }) => (
+      {listed.map(({ type, count }) => (
         <label key={type} className={type === 1 || type === 2 ? '' : 'unknown-type'}>
-          <input type="checkbox" checked={shown.has(type)} onChange={(e) => toggle(type, e.target.checked)} />{' '}
+          <input
+            type="checkbox"
+            checked={isShown(type)}
+            onChange={(e) => apply((t) => (t === type ? e.target.checked : isShown(t)))}
+          />{' '}
           {typeText(typeMap, type)} · {n(count)}
         </label>
       ))}
+      {others.length > 0 && (
+        <label className="unknown-type" data-testid="other-types">
+          <input
+            type="checkbox"
+            checked={othersShown === others.length}
+            ref={(el) => {
+              if (el) el.indeterminate = othersShown > 0 && othersShown < others.length;
+            }}
+            onChange={(e) => apply((t) => (listedSet.has(t) ? isShown(t) : e.target.checked))}
+          />{' '}
+          {n(others.length)} other types · {n(others.reduce((sum, c) => sum + c.count, 0))}
+        </label>
+      )}
     </fieldset>
   );
 }

@@ -21,12 +21,30 @@ export function TextView() {
   const cache = usePageCache<LineData>(`${logVersion}`, fetchLines, range[0], range[1]);
   const onRange = useCallback((start: number, end: number) => setRange([start, end]), []);
   const selectedLine = detail?.line ?? -1;
+  // A TLV log's line count needs its fragments joined: asked for when this view first shows.
+  const [lineCount, setLineCount] = useState<number | null>(summary?.lineCount ?? null);
+  useEffect(() => {
+    if (summary?.lineCount != null) {
+      setLineCount(summary.lineCount);
+      return;
+    }
+    let live = true;
+    setLineCount(null);
+    logWorker()
+      .request({ kind: 'lineCount' })
+      .then((count) => live && setLineCount(count))
+      .catch(() => live && setLineCount(0));
+    return () => {
+      live = false;
+    };
+  }, [summary]);
 
   useEffect(() => {
     if (selectedLine >= 0) listRef.current?.scrollToIndex(selectedLine, 'center');
   }, [selectedLine]);
 
   if (!summary) return null;
+  if (lineCount === null) return <p className="muted">Joining the fragments into lines…</p>;
   const renderRow = (item: { index: number }) => {
     const line = cache.get(item.index);
     if (!line) return <div className="text-line loading">…</div>;
@@ -49,7 +67,7 @@ export function TextView() {
   };
   return (
     <VirtualList
-      count={summary.lineCount}
+      count={lineCount}
       rowHeight={LINE_HEIGHT}
       renderRow={renderRow}
       onRange={onRange}

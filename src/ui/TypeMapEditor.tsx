@@ -4,11 +4,19 @@ import { isKnownType, parseTypeMap, serializeTypeMap } from '../core/index.ts';
 import { setTypeMap } from './actions.ts';
 import { useApp } from './store.ts';
 
+const MAX_EDITED_TYPES = 12;
+
 export function TypeMapEditor() {
   const summary = useApp((s) => s.summary);
   const typeMap = useApp((s) => s.typeMap);
   const [message, setMessage] = useState('');
-  const present = (summary?.typeCounts ?? []).map((c) => c.type).filter((t) => t !== 1 && t !== 2);
+  // The most frequent unknown types; any other can be named by number below.
+  const present = (summary?.typeCounts ?? [])
+    .filter((c) => c.type !== 1 && c.type !== 2)
+    .sort((a, b) => b.count - a.count || a.type - b.type)
+    .slice(0, MAX_EDITED_TYPES)
+    .map((c) => c.type);
+  const [newType, setNewType] = useState('');
   const named = [...typeMap.keys()].filter((t) => !present.includes(t));
   const rename = (type: number, name: string) => {
     const next = new Map(typeMap);
@@ -42,6 +50,22 @@ export function TypeMapEditor() {
           />
         </label>
       ))}
+      <label className="type-name">
+        name type{' '}
+        <input
+          data-testid="type-number"
+          inputMode="numeric"
+          placeholder="number"
+          value={newType}
+          onChange={(e) => setNewType(e.target.value.replace(/\D/g, '').slice(0, 5))}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && newType) {
+              rename(Number(newType), (e.target as HTMLInputElement).value && `type_${newType}`);
+              setNewType('');
+            }
+          }}
+        />
+      </label>
       <label className="import">
         Import JSON…{' '}
         <input

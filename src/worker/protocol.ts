@@ -41,8 +41,8 @@ export interface LogSummary {
   trailing: TrailingSpace | null;
   truncation: TruncationVerdict;
   diagnostics: Diagnostic[];
-  /** Joined lines (TLV) or lines (text). */
-  lineCount: number;
+  /** Text logs: their lines. TLV: null, since joining fragments takes a pass over every record; ask with 'lineCount'. */
+  lineCount: number | null;
   /** Milliseconds spent in the worker: decompressing, indexing. */
   timings: { gunzip: number; index: number };
 }
@@ -142,6 +142,7 @@ export type Request =
   | { kind: 'bytes'; start: number; end: number }
   | { kind: 'recordAt'; offset: number }
   | { kind: 'lines'; start: number; count: number }
+  | { kind: 'lineCount' }
   | { kind: 'hexPage'; start: number; end: number }
   | { kind: 'original' };
 
@@ -161,6 +162,7 @@ export interface ResponseMap {
   bytes: Uint8Array;
   recordAt: number;
   lines: LineData[];
+  lineCount: number;
   hexPage: HexPage;
   original: Uint8Array;
 }

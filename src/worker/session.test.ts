@@ -12,6 +12,7 @@ describe('LogSession (the worker side)', () => {
     expect(summary.truncation.mode).toBe('rotating');
     expect(summary.timings.gunzip).toBeGreaterThan(0);
     expect(summary.lineCount).toBe(summary.recordCount);
+    expect(s.lineCount()).toBe(summary.recordCount);
   });
 
   it('counts types and filters by type in the worker', async () => {

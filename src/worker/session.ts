@@ -207,7 +207,7 @@ export class LogSession {
       trailing: log.trailing,
       truncation: log.truncation,
       diagnostics: log.diagnostics,
-      lineCount: this.lineCount(),
+      lineCount: this.tlv ? null : this.log.recordCount,
       timings: this.timings,
     };
   }

@@ -120,6 +120,8 @@ async function handle(
       return { value: need().recordAt(r.offset), transfer: [] };
     case 'lines':
       return { value: need().lines(r.start, r.count), transfer: [] };
+    case 'lineCount':
+      return { value: need().lineCount(), transfer: [] };
     case 'hexPage': {
       const page = need().hexPage(r.start, r.end);
       return { value: page, transfer: [page.bytes.buffer] };
