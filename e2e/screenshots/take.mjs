@@ -11,9 +11,8 @@ const base = `http://127.0.0.1:${port}/`;
 const server = spawn(
   'npx',
   ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
-  {
-    stdio: 'ignore',
-  },
+  // Its own process group, so the whole tree (npx, then vite) is stopped at the end.
+  { stdio: 'ignore', detached: true },
 );
 
 async function waitForServer() {

@@ -41,9 +41,8 @@ interface LoadFigures {
 const server = spawn(
   'npx',
   ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-  {
-    stdio: 'ignore',
-  },
+  // Its own process group, so the whole tree (npx, then vite) is stopped at the end.
+  { stdio: 'ignore', detached: true },
 );
 try {
   const base = `http://127.0.0.1:${PORT}/`;
