@@ -1,24 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/cli.ts';
 import { FIXTURES, fixtureBytes, tlvCases } from '../testing/fixtures.ts';
-import { main } from './main.ts';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    readFile: async (path) => new Uint8Array(await readFile(path)),
-    write: async (text) => {
-      stdout += text;
-    },
-    error: (text) => {
-      stderr += `${text}\n`;
-    },
-  });
-  return { status, stdout, stderr };
-}
+const run = runCli;
 
 const fx = (name: string) => join(FIXTURES, name);
 

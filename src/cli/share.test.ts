@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,23 +8,11 @@ import {
   parseShareLink,
   sha256Hex,
 } from '../core/index.ts';
+import { runCli } from '../testing/cli.ts';
 import { FIXTURES, fixtureBytes } from '../testing/fixtures.ts';
-import { main, USAGE } from './main.ts';
+import { USAGE } from './main.ts';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    readFile: async (path) => new Uint8Array(await readFile(path)),
-    write: async (text) => {
-      stdout += text;
-    },
-    error: (text) => {
-      stderr += `${text}\n`;
-    },
-  });
-  return { status, stdout, stderr };
-}
+const run = runCli;
 
 const fx = (name: string) => join(FIXTURES, name);
 
