@@ -207,7 +207,7 @@ export function App() {
             <SummaryBox />
             <SearchBox />
             <TypeFilters />
-            <TypeMapEditor />
+            <TypeMapEditor key={summary.name + summary.size} />
           </aside>
           <section className="center">
             <div className="status-line">

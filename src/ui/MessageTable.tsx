@@ -78,6 +78,8 @@ export function MessageTable() {
     data: visible,
     manualSorting: true,
     enableSortingRemoval: true,
+    // Ascending first for every column, numbers included.
+    sortDescFirst: false,
     getRowId: (row: RowData) => String(row.index),
     state: { sorting },
     onSortingChange: (updater) => {

@@ -17,6 +17,8 @@ export function TypeMapEditor() {
     .slice(0, MAX_EDITED_TYPES)
     .map((c) => c.type);
   const [newType, setNewType] = useState('');
+  // Open at first when some unknown type has no name; after that the user decides (not every render).
+  const [openInitially] = useState(() => present.some((t) => !isKnownType(typeMap, t)));
   const named = [...typeMap.keys()].filter((t) => !present.includes(t));
   const rename = (type: number, name: string) => {
     const next = new Map(typeMap);
@@ -33,7 +35,7 @@ export function TypeMapEditor() {
     setTypeMap(next);
   };
   return (
-    <details className="type-map" open={present.some((t) => !isKnownType(typeMap, t))}>
+    <details className="type-map" open={openInitially}>
       <summary>Type names</summary>
       {[...present, ...named].map((type) => (
         <label key={`${type}:${typeMap.get(type) ?? ''}`} className="type-name">

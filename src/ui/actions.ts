@@ -114,8 +114,16 @@ async function opened(summary: LogSummary, view: ViewState): Promise<void> {
   }
 }
 
+/**
+ * Each open takes a ticket; an open that finishes after a newer one started
+ * (a slow sample download, then a file dropped) must not replace it.
+ */
+let openTicket = 0;
+const isCurrent = (ticket: number) => ticket === openTicket;
+
 /** Opens bytes the page holds: the buffer is transferred to the worker, not copied. */
-export async function openBuffer(buffer: ArrayBuffer, name: string): Promise<void> {
+export async function openBuffer(buffer: ArrayBuffer, name: string, ticket = ++openTicket): Promise<void> {
+  if (!isCurrent(ticket)) return;
   set({
     status: 'loading',
     loadingLabel: `Decoding ${name} (${n(buffer.byteLength)} bytes)…`,
@@ -130,21 +138,24 @@ export async function openBuffer(buffer: ArrayBuffer, name: string): Promise<voi
       { kind: 'open', buffer, name, options: overridesOf(view), remember: true },
       [buffer],
     );
+    if (!isCurrent(ticket)) return;
     await opened(summary, view);
   } catch (e) {
-    set({ status: state().summary ? 'ready' : 'idle', error: `Could not open ${name}: ${messageOf(e)}` });
+    if (isCurrent(ticket))
+      set({ status: state().summary ? 'ready' : 'idle', error: `Could not open ${name}: ${messageOf(e)}` });
   }
 }
 
 export async function openFile(file: File): Promise<void> {
+  const ticket = ++openTicket;
   let buffer: ArrayBuffer;
   try {
     buffer = await file.arrayBuffer();
   } catch (e) {
-    set({ error: `Could not read ${file.name}: ${messageOf(e)}` });
+    if (isCurrent(ticket)) set({ error: `Could not read ${file.name}: ${messageOf(e)}` });
     return;
   }
-  await openBuffer(buffer, file.name);
+  await openBuffer(buffer, file.name, ticket);
 }
 
 export async function openText(text: string, name = 'pasted text'): Promise<void> {
@@ -152,12 +163,15 @@ export async function openText(text: string, name = 'pasted text'): Promise<void
 }
 
 export async function openSample(url: string, name: string): Promise<void> {
+  const ticket = ++openTicket;
   set({ status: 'loading', loadingLabel: `Loading sample ${name}…`, error: null });
   try {
     const response = await fetch(url);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    await openBuffer(await response.arrayBuffer(), name);
+    const buffer = await response.arrayBuffer();
+    await openBuffer(buffer, name, ticket);
   } catch (e) {
+    if (!isCurrent(ticket)) return;
     set({
       status: state().summary ? 'ready' : 'idle',
       error: `Could not load the sample ${name}: ${messageOf(e)}`,
@@ -179,6 +193,7 @@ export async function openFromUrl(src: string): Promise<void> {
     return;
   }
   const name = decodeURIComponent(url.pathname.split('/').pop() || url.host);
+  const ticket = ++openTicket;
   set({
     status: 'loading',
     loadingLabel: `Downloading ${url.href}…`,
@@ -232,10 +247,11 @@ export async function openFromUrl(src: string): Promise<void> {
     bytes.set(c, at);
     at += c.length;
   }
+  if (!isCurrent(ticket)) return;
   set({ download: null });
   const view = parseViewState(location.href);
-  await openBuffer(bytes.buffer, name);
-  if (view.ok) applyUrlView(view.view);
+  await openBuffer(bytes.buffer, name, ticket);
+  if (view.ok && isCurrent(ticket)) applyUrlView(view.view);
 }
 
 /** On start: what the URL holds (a view, a log in the link, a log named by hash, or a log to download). */
@@ -249,8 +265,11 @@ export async function openFromLocation(): Promise<void> {
   if (fragment === '') return;
   const heavy = /(^|&)(d|sha256)=/.test(fragment);
   if (heavy) set({ status: 'loading', loadingLabel: 'Opening the log in the link…' });
+  const ticket = ++openTicket;
   try {
     const result = await logWorker().request({ kind: 'openLink', href: location.href, remember: true });
+    // A file opened meanwhile wins over the link (the worker has it open now too).
+    if (!isCurrent(ticket)) return;
     if (result.kind === 'error') {
       set({ status: 'idle', error: `${result.error} Nothing was opened from it.` });
       return;
@@ -290,10 +309,12 @@ export async function refreshRecent(): Promise<void> {
 }
 
 export async function openRecent(sha256: string): Promise<void> {
+  const ticket = ++openTicket;
   set({ status: 'loading', loadingLabel: 'Opening a recent log…', error: null, notice: null });
   try {
     const summary = await logWorker().request({ kind: 'openRecent', sha256, options: {} });
     if (!summary) throw new Error('it is no longer kept');
+    if (!isCurrent(ticket)) return;
     await opened(summary, { ...DEFAULT_VIEW_STATE });
   } catch (e) {
     set({
