@@ -6,6 +6,7 @@ import {
   openFile,
   openFromLocation,
   openText,
+  readLocation,
   refreshRecent,
   startShare,
   syncFromUrl,
@@ -122,6 +123,7 @@ export function App() {
 
   useEffect(() => {
     loadStoredTypeMap();
+    readLocation();
     void openFromLocation().then(refreshRecent);
     // `s` shares, as in the issue tracker's keyboard habits; not while typing.
     const keys = (e: KeyboardEvent) => {

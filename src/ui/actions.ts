@@ -254,6 +254,21 @@ export async function openFromUrl(src: string): Promise<void> {
   if (view.ok && isCurrent(ticket)) applyUrlView(view.view);
 }
 
+/**
+ * On start, synchronously: the view the URL asks for, and the hash it names,
+ * so a file opened before the worker has read the link still gets them.
+ */
+export function readLocation(): void {
+  const parsed = parseViewState(location.href);
+  if (parsed.ok) set({ view: parsed.view });
+  const fragment = location.href.includes('#') ? location.href.slice(location.href.indexOf('#') + 1) : '';
+  const sha256 = /(^|&)sha256=([0-9a-fA-F]{64})(&|$)/.exec(fragment)?.[2];
+  const length = /(^|&)n=(\d{1,16})(&|$)/.exec(fragment)?.[2];
+  if (sha256 && length && !/(^|&)d=/.test(fragment)) {
+    set({ pendingHash: { sha256: sha256.toLowerCase(), length: Number(length) } });
+  }
+}
+
 /** On start: what the URL holds (a view, a log in the link, a log named by hash, or a log to download). */
 export async function openFromLocation(): Promise<void> {
   const src = new URL(location.href).searchParams.get('src');
