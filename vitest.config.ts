@@ -6,6 +6,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     // CI also writes a JSON report, from which .ci/run prints its closing count.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/unit.json' }]] : ['default'],
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-reports/unit.json' }]] : ['default'],
   },
 });
