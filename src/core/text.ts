@@ -61,14 +61,27 @@ function scanLines(bytes: Uint8Array): { lineStarts: Uint32Array; lineCount: num
   const base = i;
   for (let w = 0; w < wordCount; w++) {
     const v = words[w];
-    // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below.
+    // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below,
+    // byte by byte and unrolled: this branch runs once a line.
     if (((v - 0x0b0b0b0b) & ~v & 0x80808080) !== 0) {
-      const at = base + (w << 2);
-      for (let k = 0; k < 4; k++) {
-        const c = bytes[at + k];
-        if (c === NEWLINE) pushStart(at + k + 1);
-        else if (c === 0) return finish(at + k);
+      if (count + 4 > starts.length) {
+        const grown = new Uint32Array(starts.length * 2);
+        grown.set(starts);
+        starts = grown;
       }
+      const at = base + (w << 2);
+      let c = bytes[at];
+      if (c === NEWLINE) starts[count++] = at + 1;
+      else if (c === 0) return finish(at);
+      c = bytes[at + 1];
+      if (c === NEWLINE) starts[count++] = at + 2;
+      else if (c === 0) return finish(at + 1);
+      c = bytes[at + 2];
+      if (c === NEWLINE) starts[count++] = at + 3;
+      else if (c === 0) return finish(at + 2);
+      c = bytes[at + 3];
+      if (c === NEWLINE) starts[count++] = at + 4;
+      else if (c === 0) return finish(at + 3);
     }
   }
   for (i = base + (wordCount << 2); i < size; i++) {
@@ -109,10 +122,29 @@ export function startsLikeLogStart(head: string): boolean {
  *  - the bytes after the first NUL, ignoring NULs, are log text running on to
  *    the last two bytes: the log overflowed and was then rewound.
  */
+/**
+ * Bytes of earlier output a rewind left after the NUL: log text (and the NULs
+ * of earlier terminators) starting right after it, up to a long run of zeros.
+ * 0 when what follows is not text (a memset pattern) or nothing.
+ */
+function staleTextAfter(bytes: Uint8Array, terminator: number): number {
+  const ZERO_RUN = 64;
+  let lastText = -1;
+  for (let i = terminator + 1, zeros = 0; i < bytes.length && zeros < ZERO_RUN; i++) {
+    const c = bytes[i];
+    if (c === 0) zeros++;
+    else if (!isLogTextByte(c)) return 0;
+    else {
+      zeros = 0;
+      lastText = i;
+    }
+  }
+  return lastText < 0 ? 0 : lastText - terminator;
+}
+
 function textVerdict(
   bytes: Uint8Array,
   terminator: number | null,
-  trailing: TrailingSpace | null,
   head: string,
 ): { truncation: TruncationVerdict; rewoundBytes: number } {
   const size = bytes.length;
@@ -125,7 +157,11 @@ function textVerdict(
     message: 'Complete: the log ends before the buffer does.',
   };
   if (terminator !== null && terminator < size - 1) {
-    if (!trailing || trailing.allZero) return { truncation: notTruncated, rewoundBytes: 0 };
+    // Only log text reaching the buffer's last two bytes makes this an overflow. Check those two
+    // first, so a 60 MB zero tail is not read at all.
+    if (bytes[size - 1] === 0 && bytes[size - 2] === 0) {
+      return { truncation: notTruncated, rewoundBytes: staleTextAfter(bytes, terminator) };
+    }
     let lastText = -1;
     for (let i = terminator + 1; i < size; i++) {
       const c = bytes[i];
@@ -168,6 +204,22 @@ function textVerdict(
   };
 }
 
+/**
+ * The bytes after the NUL, with `allZero` worked out on first use: the verdict
+ * does not need it, and the tail can be half the buffer.
+ */
+function lazyTrailing(bytes: Uint8Array, from: number): TrailingSpace {
+  let allZero: boolean | undefined;
+  return {
+    offset: from,
+    length: bytes.length - from,
+    get allZero() {
+      allZero ??= isAllZero(bytes, from, bytes.length);
+      return allZero;
+    },
+  };
+}
+
 /** Indexes a text log. Never throws. */
 export function indexText(bytes: Uint8Array): TextIndex {
   const size = bytes.length;
@@ -180,9 +232,9 @@ export function indexText(bytes: Uint8Array): TextIndex {
   let trailing: TrailingSpace | null = null;
   if (terminator !== null && terminator + 1 < size) {
     const from = terminator + 1;
-    trailing = { offset: from, length: size - from, allZero: isAllZero(bytes, from, size) };
+    trailing = lazyTrailing(bytes, from);
   }
-  const { truncation, rewoundBytes } = textVerdict(bytes, terminator, trailing, head);
+  const { truncation, rewoundBytes } = textVerdict(bytes, terminator, head);
   if (terminator === null) {
     diagnostics.push(
       diagnostic(
