@@ -178,13 +178,13 @@ try {
   console.log(`  End -> last row on screen                     ${ms(interaction.toLast)} (target <= 100 ms)`);
   console.log(`  Home -> first row on screen                   ${ms(interaction.toFirst)}`);
   console.log(
-    `  search, first (builds the search text)        ${ms(interaction.searchCold)} incl. 200 ms typing debounce`,
+    `  search, first (builds the search text)        ${ms(interaction.searchCold)} incl. the 120 ms typing pause`,
   );
   console.log(
-    `  search, warm                                  ${ms(interaction.searchWarm)} incl. 200 ms typing debounce`,
+    `  search, warm                                  ${ms(interaction.searchWarm)} incl. the 120 ms typing pause`,
   );
   console.log(
-    `  clear search                                  ${ms(interaction.cleared)} incl. 200 ms typing debounce`,
+    `  clear search                                  ${ms(interaction.cleared)} incl. the 120 ms typing pause`,
   );
   console.log(
     `  per-load figures: ${JSON.stringify(loads.map((l) => ({ floor: Math.round(l.floor), first: Math.round(l.firstRows), longest: Math.round(l.longestTask) })))}`,

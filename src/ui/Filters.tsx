@@ -4,6 +4,9 @@ import { setFilter } from './actions.ts';
 import { n, typeText } from './format.ts';
 import { useApp } from './store.ts';
 
+/** The search waits for a pause in typing this long, so a burst of keys costs one search. */
+export const SEARCH_PAUSE_MS = 120;
+
 /** More types than this (a log full of unknown types) are grouped as "other types". */
 const MAX_LISTED_TYPES = 40;
 
@@ -115,7 +118,7 @@ export function SearchBox() {
           aria-invalid={error ? true : undefined}
           onChange={(e) => {
             setText(e.target.value);
-            setFilter({ query: e.target.value }, 200);
+            setFilter({ query: e.target.value }, SEARCH_PAUSE_MS);
           }}
         />
       </label>
