@@ -15,6 +15,7 @@ import {
   fmt,
   gotoApp,
   openPath,
+  openTlv,
   recordCount,
   recordText,
   revealRow,
@@ -78,8 +79,7 @@ test('a shared link reopens the same bytes, record and filters in a fresh browse
 }) => {
   const t = oob();
   await gotoApp(page);
-  await openPath(page, t.file);
-  await expectOpened(page, path.basename(t.file), t.records.length);
+  await openTlv(page, t);
   const target = t.records.findIndex((r, i) => i > 5 && r.type !== 1 && r.type !== 2);
   await (await revealRow(page, target)).click();
   await page.getByTestId('search-input').fill('R1');
@@ -147,8 +147,7 @@ test('a hash link opens with the right file and says so for a wrong one', async 
 }) => {
   const t = oob();
   await gotoApp(page);
-  await openPath(page, t.file);
-  await expectOpened(page, path.basename(t.file), t.records.length);
+  await openTlv(page, t);
   await (await revealRow(page, 3)).click();
   await expect(page).toHaveURL(/sha256=[0-9a-f]{64}/);
   const link = page.url();
@@ -185,8 +184,7 @@ test('the refusal offers the buffer as a download with a link that names it', as
 test('a reload reopens the log from this browser’s recent logs, which can be forgotten', async ({ page }) => {
   const t = oob();
   await gotoApp(page);
-  await openPath(page, t.file);
-  await expectOpened(page, path.basename(t.file), t.records.length);
+  await openTlv(page, t);
   await expect(page).toHaveURL(/sha256=/);
   await page.reload();
   await expect(page.getByTestId('notice')).toContainText('Reopened from the recent logs');
@@ -205,8 +203,7 @@ test('damaged links say so, open nothing, and leave the app usable', async ({
 }) => {
   const t = oob();
   await gotoApp(page);
-  await openPath(page, t.file);
-  await expectOpened(page, path.basename(t.file), t.records.length);
+  await openTlv(page, t);
   const link = await shareLink(page);
   const d = link.indexOf('&d=') + 3;
   const flip = (s: string, at: number) => s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);

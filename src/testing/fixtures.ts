@@ -1,4 +1,4 @@
-/** Test helpers: the corpus copied into src/core/__fixtures__ (tests must pass without ../shared). */
+/** Test helpers: the corpus copied into src/core/__fixtures__, so the tests run in a clone with nothing beside it. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -26,7 +26,6 @@ export function HexRow({ rowOffset, byteAt, classOf, onByte }: HexRowProps) {
         className={`${cls}${k === 8 ? ' gap' : ''}`}
         data-offset={b === undefined ? undefined : at}
         onClick={b === undefined ? undefined : () => onByte(at)}
-        onKeyDown={undefined}
       >
         {b === undefined ? '  ' : hexByte(b)}
       </span>,
@@ -37,7 +36,6 @@ export function HexRow({ rowOffset, byteAt, classOf, onByte }: HexRowProps) {
         key={k}
         className={`${cls}${printable ? '' : ' dot'}`}
         onClick={b === undefined ? undefined : () => onByte(at)}
-        onKeyDown={undefined}
       >
         {b === undefined ? ' ' : printable ? String.fromCharCode(b) : '.'}
       </span>,

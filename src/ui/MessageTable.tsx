@@ -136,7 +136,6 @@ export function MessageTable() {
         aria-selected={isSelected}
         data-record-index={data.index}
         onClick={() => selectRecord(data.index, { push: true, scroll: false, position: item.index })}
-        onKeyDown={undefined}
       >
         {row?.getAllCells().map((cell) => (
           <span key={cell.id} role="gridcell" className={`cell col-${cell.column.id}`}>
