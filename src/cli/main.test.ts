@@ -101,6 +101,17 @@ describe('bpflog inspect (human summary)', () => {
     expect(stdout).toContain('truncated: no (Complete');
   });
 
+  it('quotes the verifier’s complaint and summary', async () => {
+    const { stdout } = await run(['inspect', fx('kernel/null-deref.bin')]);
+    expect(stdout).toContain('verifier error (record ');
+    expect(stdout).toContain("  R0 invalid mem access 'map_value_or_null'");
+    expect(stdout).toContain('verifier: processed 7 insns (limit 1,000,000)');
+    const json = JSON.parse(
+      (await run(['inspect', fx('kernel/null-deref.bin'), '--json', '--summary'])).stdout,
+    );
+    expect(json.verifier.error.lines).toEqual(["R0 invalid mem access 'map_value_or_null'"]);
+  });
+
   it('says how many messages were dropped', async () => {
     const { stdout } = await run(['inspect', fx('tlv/oob-truncated-600.bin')]);
     expect(stdout).toContain(

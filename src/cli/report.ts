@@ -6,10 +6,12 @@
 import {
   type DecodedLog,
   formatOffset,
+  logTail,
   type TextIndex,
   type TlvIndex,
   type TypeMap,
   typeLabel,
+  verifierOutcome,
 } from '../core/index.ts';
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -61,6 +63,14 @@ export function summaryText(
       `lines: ${n(index.lineCount)} in ${n(index.textLength)} bytes of text, ${index.terminator === null ? 'no terminating NUL' : `NUL at ${formatOffset(index.terminator)}`}`,
     );
   }
+  const outcome = verifierOutcome(logTail(log));
+  if (outcome.summary) {
+    out.push(`verifier: processed ${n(outcome.summary.insns)} insns (limit ${n(outcome.summary.limit)})`);
+  }
+  if (outcome.error) {
+    out.push(`verifier error (record ${n(outcome.error.record)}):`);
+    for (const line of outcome.error.lines) out.push(`  ${line}`);
+  }
   const t = log.trailing;
   if (t) {
     out.push(
@@ -99,6 +109,7 @@ function head(log: DecodedLog, types: TypeMap) {
 function tail(log: DecodedLog) {
   const { truncated, dropped, saturated, mode, rewound, message } = log.truncation;
   return {
+    verifier: verifierOutcome(logTail(log)),
     end: log.end,
     truncation: { truncated, dropped, mode, saturated, rewound, message },
     trailing: log.trailing,

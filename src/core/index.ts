@@ -13,3 +13,4 @@ export * from './text.ts';
 export * from './tlv.ts';
 export * from './typeMap.ts';
 export * from './types.ts';
+export * from './verifier.ts';

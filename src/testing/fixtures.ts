@@ -18,6 +18,7 @@ export function fixtureRaw(relative: string): Uint8Array {
 
 export interface KernelCase {
   file: string;
+  command: string;
   program: string;
   log_level: number;
   log_size: number;

@@ -8,6 +8,7 @@ import {
   openText,
   readLocation,
   refreshRecent,
+  selectRecord,
   startShare,
   syncFromUrl,
 } from './actions.ts';
@@ -283,6 +284,31 @@ function SummaryBox() {
       )}
       <dt>truncated</dt>
       <dd data-testid="truncated">{summary.truncation.truncated ? 'yes' : 'no'}</dd>
+      {summary.outcome.summary && (
+        <>
+          <dt>verifier</dt>
+          <dd>
+            {n(summary.outcome.summary.insns)} insns processed (limit {n(summary.outcome.summary.limit)})
+          </dd>
+        </>
+      )}
+      {summary.outcome.error && (
+        <dd className="verifier-error" data-testid="verifier-error">
+          <button
+            type="button"
+            className="offset-link"
+            title="Select the record this message starts in"
+            onClick={() => selectRecord(summary.outcome.error?.record ?? 0, { scroll: true })}
+          >
+            record {n(summary.outcome.error.record)}
+          </button>
+          {summary.outcome.error.lines.map((line) => (
+            <span key={line} className="verifier-error-line">
+              {line}
+            </span>
+          ))}
+        </dd>
+      )}
       <dt>decoded in</dt>
       <dd>
         {summary.timings.gunzip > 0 && `${summary.timings.gunzip.toFixed(0)} ms gunzip + `}

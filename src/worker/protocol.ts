@@ -10,6 +10,7 @@ import type {
   LogFormat,
   TrailingSpace,
   TruncationVerdict,
+  VerifierOutcome,
   ViewState,
 } from '../core/index.ts';
 import type { RecentEntry } from './recent.ts';
@@ -43,6 +44,8 @@ export interface LogSummary {
   diagnostics: Diagnostic[];
   /** Text logs: their lines. TLV: null, since joining fragments takes a pass over every record; ask with 'lineCount'. */
   lineCount: number | null;
+  /** The verifier's closing summary and its complaint, read from the log's last lines. */
+  outcome: VerifierOutcome;
   /** Milliseconds spent in the worker: decompressing, indexing. */
   timings: { gunzip: number; index: number };
 }

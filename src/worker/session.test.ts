@@ -15,6 +15,14 @@ describe('LogSession (the worker side)', () => {
     expect(s.lineCount()).toBe(summary.recordCount);
   });
 
+  it('reports the verifier’s summary and complaint, pointing at its record', async () => {
+    const s = await open('tlv/oob-unknown-types.bin');
+    const { outcome } = s.summary();
+    expect(outcome.summary).toMatchObject({ insns: 18, limit: 1000000 });
+    expect(outcome.error?.lines[0]).toMatch(/^invalid access to map value/);
+    expect(s.record(outcome.error?.record ?? -1)?.text).toMatch(/^invalid access to map value/);
+  });
+
   it('counts types and filters by type in the worker', async () => {
     const s = await open('tlv/oob-unknown-types.bin');
     expect(s.summary().typeCounts).toEqual([

@@ -18,6 +18,7 @@ import {
   joinedLineText,
   joinTlvLines,
   lineRange,
+  logTail,
   NO_LINE,
   sha256Hex,
   type TextIndex,
@@ -26,6 +27,7 @@ import {
   TYPE_END,
   TYPE_STRING,
   type ViewState,
+  verifierOutcome,
 } from '../core/index.ts';
 import type {
   HexPage,
@@ -208,6 +210,7 @@ export class LogSession {
       truncation: log.truncation,
       diagnostics: log.diagnostics,
       lineCount: this.tlv ? null : this.log.recordCount,
+      outcome: verifierOutcome(logTail(log)),
       timings: this.timings,
     };
   }

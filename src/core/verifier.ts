@@ -1,0 +1,151 @@
+/**
+ * Reading the verifier's own words: what kind of line a log line is, the
+ * closing `processed N insns …` summary, and the error message the verifier
+ * printed just before it (tlv-log-format.md section 2).
+ */
+import type { DecodedLog } from './decode.ts';
+
+export type VerifierLineKind =
+  | 'insn' //   12: (85) call bpf_map_lookup_elem#1
+  | 'state' //  0: R1=ctx() R10=fp0   /   from 7 to 9: R0=…
+  | 'source' // ; int x = ctx->len; @ file.c:42
+  | 'branch' // from 7 to 9: safe
+  | 'func' //   func#0 @0
+  | 'liveness' // Live regs before insn:
+  | 'stats' //  verification time 52 usec / stack depth 8
+  | 'summary' // processed 18 insns (limit 1000000) …
+  | 'btf' //    magic: 0xeb9f, [1] INT a size=4 …
+  | 'blank'
+  | 'message'; // anything else: notes, warnings, errors
+
+const KINDS: [VerifierLineKind, RegExp][] = [
+  ['summary', /^processed \d+ insns /],
+  ['insn', /^\s*\d+: \([0-9a-f]{2}\) /],
+  ['state', /^\s*\d+: (R\d+|fp-?\d+|frame\d+)[=:]/],
+  ['branch', /^from \d+ to \d+: /],
+  ['source', /^\s*; /],
+  ['func', /^func#\d+ @\d+$/],
+  ['liveness', /^Live regs before insn:|^\s+\d+: [.0-9]+ \(/],
+  ['stats', /^verification time \d+ usec$|^stack depth [\d+ ]+$/],
+  [
+    'btf',
+    /^(magic|version|flags|hdr_len|type_off|type_len|str_off|str_len|btf_total_size): |^\[\d+\] [A-Z_]+ /,
+  ],
+];
+
+export function classifyVerifierLine(line: string): VerifierLineKind {
+  if (line.trim() === '') return 'blank';
+  for (const [kind, re] of KINDS) if (re.test(line)) return kind;
+  return 'message';
+}
+
+export interface ProcessedSummary {
+  insns: number;
+  limit: number;
+  maxStatesPerInsn: number | null;
+  totalStates: number | null;
+  peakStates: number | null;
+}
+
+export function parseProcessedSummary(line: string): ProcessedSummary | null {
+  const m =
+    /^processed (\d+) insns \(limit (\d+)\)(?: max_states_per_insn (\d+) total_states (\d+) peak_states (\d+))?/.exec(
+      line,
+    );
+  if (!m) return null;
+  const num = (s: string | undefined) => (s === undefined ? null : Number(s));
+  return {
+    insns: Number(m[1]),
+    limit: Number(m[2]),
+    maxStatesPerInsn: num(m[3]),
+    totalStates: num(m[4]),
+    peakStates: num(m[5]),
+  };
+}
+
+export interface TailLine {
+  text: string;
+  /** The record the line starts in (a text line's own number, or a TLV line's first record). */
+  record: number;
+}
+
+export interface VerifierOutcome {
+  summary: (ProcessedSummary & TailLine) | null;
+  /** The message lines just before the summary (or the log's end): the verifier's complaint. */
+  error: { lines: string[]; record: number } | null;
+}
+
+const MAX_ERROR_LINES = 6;
+
+/**
+ * Finds the summary and the error message in the last lines of a log. The
+ * error is the run of 'message' lines right before the summary (or, with no
+ * summary, as BTF loads end, before the end); a program that loads has none.
+ */
+export function verifierOutcome(tail: readonly TailLine[]): VerifierOutcome {
+  let end = tail.length;
+  while (end > 0 && classifyVerifierLine(tail[end - 1].text) === 'blank') end--;
+  let summary: VerifierOutcome['summary'] = null;
+  for (let i = end - 1; i >= Math.max(0, end - 4); i--) {
+    const parsed = parseProcessedSummary(tail[i].text);
+    if (parsed) {
+      summary = { ...parsed, ...tail[i] };
+      end = i;
+      break;
+    }
+  }
+  let start = end;
+  while (start > 0 && end - start < MAX_ERROR_LINES) {
+    const kind = classifyVerifierLine(tail[start - 1].text);
+    if (kind !== 'message' && !(kind === 'btf' && /Invalid|invalid/.test(tail[start - 1].text))) break;
+    start--;
+  }
+  const error =
+    start < end ? { lines: tail.slice(start, end).map((l) => l.text), record: tail[start].record } : null;
+  return { summary, error };
+}
+
+/**
+ * The last lines of a log with the record each starts in, without touching the
+ * rest: text lines directly, TLV STRING fragments joined walking back from END.
+ */
+export function logTail(log: DecodedLog, maxLines = 40): TailLine[] {
+  const count = log.recordCount;
+  if (log.format !== 'tlv') {
+    const out: TailLine[] = [];
+    for (let i = Math.max(0, count - maxLines); i < count; i++)
+      out.push({ text: log.recordText(i) ?? '', record: i });
+    return out;
+  }
+  // Walk back over STRING records until enough line breaks are behind us (or a bounded amount of text).
+  const pieces: { text: string; record: number }[] = [];
+  let breaks = 0;
+  let chars = 0;
+  for (let r = count - 1; r >= 0 && breaks <= maxLines && chars < 1 << 16; r--) {
+    const text = log.recordText(r);
+    if (text === null) continue;
+    pieces.push({ text, record: r });
+    chars += text.length;
+    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) breaks++;
+  }
+  pieces.reverse();
+  const lines: TailLine[] = [];
+  let current: TailLine | null = null;
+  for (const piece of pieces) {
+    const parts = piece.text.split('\n');
+    parts.forEach((part, k) => {
+      const last = k === parts.length - 1;
+      // After a piece's final newline nothing has started yet: the next line begins in the next piece.
+      if (last && part === '' && current === null) return;
+      current ??= { text: '', record: piece.record };
+      current.text += part;
+      if (!last) {
+        lines.push(current);
+        current = null;
+      }
+    });
+  }
+  if (current && (current as TailLine).text !== '') lines.push(current);
+  // The first line may have started before the walk stopped: drop it.
+  return lines.slice(Math.max(1, lines.length - maxLines));
+}
