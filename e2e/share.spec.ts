@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { test as base } from '@playwright/test';
+import { runCli } from '../src/testing/cli.ts';
 import {
   expect,
   expectOpened,
@@ -100,6 +101,29 @@ test('a shared link reopens the same bytes, record and filters in a fresh browse
   await expect(selectedRows(other)).toHaveAttribute('data-record-index', String(target));
   await expect(other.getByTestId('hex-view')).toHaveText(hexBefore ?? '');
   await other.context().close();
+});
+
+test('a link made by `bpflog share` in Node opens in the page at its record and filter', async ({
+  page,
+  baseURL,
+}) => {
+  const t = oob();
+  const rec = t.records.findIndex((r, i) => i > 5 && r.type === 1);
+  const { status, stdout } = await runCli([
+    'share',
+    t.file,
+    '--rec',
+    String(rec),
+    '--show-types',
+    '1,2',
+    '--base',
+    `${baseURL}/`,
+  ]);
+  expect(status).toBe(0);
+  const strings = t.records.filter((r) => r.type === 1 || r.type === 2).length;
+  await page.goto(stdout.trim());
+  await expect(recordCount(page)).toHaveText(`${fmt(strings)} of ${fmt(t.records.length)}`);
+  await expect(selectedRows(page)).toHaveAttribute('data-record-index', String(rec));
 });
 
 test('a log too big for a link is refused, and its filtered excerpt opens elsewhere', async ({
