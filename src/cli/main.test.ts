@@ -112,6 +112,21 @@ describe('bpflog inspect (human summary)', () => {
     expect(json.verifier.error.lines).toEqual(["R0 invalid mem access 'map_value_or_null'"]);
   });
 
+  it('never prints a log’s control characters to the terminal', async () => {
+    const dir = await import('node:os').then((os) => os.tmpdir());
+    const file = join(dir, `bpflog-esc-${process.pid}.bin`);
+    // A "verifier complaint" that would clear the screen and retitle the terminal.
+    const hostile = '0: (b7) r0 = 0\n\x1b[2J\x1b]0;owned\x07 bad';
+    await import('node:fs/promises').then((fs) =>
+      fs.writeFile(file, `${hostile}\nprocessed 1 insns (limit 1000000)\n\0`),
+    );
+    const { status, stdout } = await run(['inspect', file]);
+    expect(status).toBe(0);
+    expect(stdout).toContain('  \\x1b[2J\\x1b]0;owned\\x07 bad');
+    const controls = [...stdout].filter((c) => c !== '\n' && (c < ' ' || c === '\x7f'));
+    expect(controls).toEqual([]);
+  });
+
   it('says how many messages were dropped', async () => {
     const { stdout } = await run(['inspect', fx('tlv/oob-truncated-600.bin')]);
     expect(stdout).toContain(

@@ -16,6 +16,23 @@ import {
 
 const n = (value: number) => value.toLocaleString('en-US');
 
+/**
+ * Log text as it may be printed to a terminal: control characters (an ESC
+ * sequence in a hostile or binary "log" could rewrite the screen) become
+ * \xNN escapes; tabs stay.
+ */
+export function terminalSafe(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 9 || (c > 0x1f && c < 0x7f) || c > 0x9f) continue;
+    out += `${text.slice(from, i)}\\x${c.toString(16).padStart(2, '0')}`;
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
 export interface TypeCount {
   type: number;
   count: number;
@@ -50,7 +67,7 @@ export function summaryText(
     );
     out.push(`records: ${n(index.count)}`);
     for (const { type, count } of countTypes(index))
-      out.push(`  ${typeLabel(types, type).padEnd(24)} ${n(count)}`);
+      out.push(`  ${terminalSafe(typeLabel(types, type)).padEnd(24)} ${n(count)}`);
     out.push(
       index.end
         ? `END: at ${formatOffset(index.end.offset)} (record ${n(index.end.index)}), count ${index.end.count ?? 'unreadable'}${index.end.wellFormed ? '' : ' (malformed)'}`
@@ -69,7 +86,7 @@ export function summaryText(
   }
   if (outcome.error) {
     out.push(`verifier error (record ${n(outcome.error.record)}):`);
-    for (const line of outcome.error.lines) out.push(`  ${line}`);
+    for (const line of outcome.error.lines) out.push(`  ${terminalSafe(line)}`);
   }
   const t = log.trailing;
   if (t) {
