@@ -45,9 +45,9 @@ export function BufferHex() {
   const selStart = detail?.offset ?? -1;
   const selEnd = detail ? detail.contents[1] : -1;
 
-  const renderRow = (item: { index: number }) => {
-    const page = cache.get(item.index);
-    const rowOffset = item.index * ROW;
+  const renderRow = (index: number) => {
+    const page = cache.get(index);
+    const rowOffset = index * ROW;
     if (!page) return <div className="hex-row loading">{rowOffset.toString(16).padStart(8, '0')} …</div>;
     const byteAt = (offset: number) =>
       offset - page.start < page.bytes.length && offset >= page.start

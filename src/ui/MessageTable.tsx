@@ -10,7 +10,6 @@ import {
   tableFeatures,
   useTable,
 } from '@tanstack/react-table';
-import type { VirtualItem } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RowData, SortColumn } from '../worker/protocol.ts';
 import { logWorker, recordLink, selectRecord, setSort } from './actions.ts';
@@ -117,11 +116,11 @@ export function MessageTable() {
     }
   };
 
-  const renderRow = (item: VirtualItem) => {
-    const data = cache.get(item.index);
+  const renderRow = (position: number) => {
+    const data = cache.get(position);
     if (!data) {
       return (
-        <div className="row loading" role="row" aria-rowindex={item.index + 2}>
+        <div className="row loading" role="row" aria-rowindex={position + 2}>
           <span className="cell">…</span>
         </div>
       );
@@ -132,10 +131,10 @@ export function MessageTable() {
       <div
         className={`row${isSelected ? ' selected' : ''}${data.isText ? '' : ' binary'}`}
         role="row"
-        aria-rowindex={item.index + 2}
+        aria-rowindex={position + 2}
         aria-selected={isSelected}
         data-record-index={data.index}
-        onClick={() => selectRecord(data.index, { push: true, scroll: false, position: item.index })}
+        onClick={() => selectRecord(data.index, { push: true, scroll: false, position })}
       >
         {row?.getAllCells().map((cell) => (
           <span key={cell.id} role="gridcell" className={`cell col-${cell.column.id}`}>

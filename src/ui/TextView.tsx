@@ -45,8 +45,8 @@ export function TextView() {
 
   if (!summary) return null;
   if (lineCount === null) return <p className="muted">Joining the fragments into lines…</p>;
-  const renderRow = (item: { index: number }) => {
-    const line = cache.get(item.index);
+  const renderRow = (index: number) => {
+    const line = cache.get(index);
     if (!line) return <div className="text-line loading">…</div>;
     const records = line.endRecord - line.firstRecord;
     return (

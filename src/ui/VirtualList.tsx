@@ -1,18 +1,20 @@
 /**
- * A fixed-row-height virtual list over @tanstack/react-virtual that also
- * works past Chromium's element height clamp (33,554,428 px): beyond
- * MAX_SCROLL_PX the scroll range is scaled, so a million rows, or ten
- * million hex rows, stay reachable to the last one.
+ * A fixed-row-height virtual list over @tanstack/react-virtual that stays
+ * fast at any row count:
+ *  - react-virtual lays out one entry per item whenever the count changes
+ *    (a Float64Array pair and a key per item; TanStack/virtual#565): 350 ms
+ *    of main thread for a million rows. So it is given blocks of rows, at
+ *    most MAX_ITEMS of them, and the rows drawn are the visible ones of the
+ *    blocks it returns (plus OVERSCAN rows).
+ *  - past Chromium's element height clamp (33,554,428 px) the scroll range
+ *    is scaled beyond MAX_SCROLL_PX, so a million rows, or ten million hex
+ *    rows, stay reachable to the last one.
  */
-import {
-  elementScroll,
-  observeElementOffset,
-  useVirtualizer,
-  type VirtualItem,
-} from '@tanstack/react-virtual';
+import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
 import {
   type ReactNode,
   type Ref,
+  useCallback,
   useEffect,
   useImperativeHandle,
   useLayoutEffect,
@@ -21,6 +23,8 @@ import {
 } from 'react';
 
 const MAX_SCROLL_PX = 8_000_000;
+const MAX_ITEMS = 4096;
+const OVERSCAN = 12;
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: 'auto' | 'center' | 'start'): void;
@@ -30,7 +34,7 @@ export interface VirtualListHandle {
 interface Props {
   count: number;
   rowHeight: number;
-  renderRow: (item: VirtualItem) => ReactNode;
+  renderRow: (index: number) => ReactNode;
   onRange?: (start: number, end: number) => void;
   className?: string;
   handle?: Ref<VirtualListHandle>;
@@ -47,13 +51,28 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   const scaleRef = useRef(scale);
   scaleRef.current = scale;
 
+  // One item per row up to MAX_ITEMS rows; past that, items are blocks of `perItem` rows.
+  const perItem = Math.max(1, Math.ceil(count / MAX_ITEMS));
+  // The first row in view, kept as state only to re-render: react-virtual re-renders when its
+  // range of blocks changes, and the rows drawn must follow scrolling within a block too.
+  const [, setTopRow] = useState(0);
+  const rowHeightRef = useRef(rowHeight);
+  rowHeightRef.current = rowHeight;
+  // Keyed by its first row: a new block size is a new layout even when the number of blocks is not.
+  const getItemKey = useCallback((i: number) => i * perItem, [perItem]);
   const virtualizer = useVirtualizer({
-    count,
+    count: Math.ceil(count / perItem),
+    getItemKey,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => rowHeight,
-    overscan: 12,
+    estimateSize: (i) => Math.min(perItem, count - i * perItem) * rowHeight,
+    overscan: perItem === 1 ? OVERSCAN : 1,
     observeElementOffset: (instance, cb) =>
-      observeElementOffset(instance, (offset, isScrolling) => cb(offset * scaleRef.current, isScrolling)),
+      // Registered once: reads the current scale and row height through refs.
+      observeElementOffset(instance, (offset, isScrolling) => {
+        const virtualOffset = offset * scaleRef.current;
+        cb(virtualOffset, isScrolling);
+        setTopRow(Math.floor(virtualOffset / rowHeightRef.current));
+      }),
     scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
   });
 
@@ -101,8 +120,15 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   );
 
   const items = virtualizer.getVirtualItems();
-  const first = items.length ? items[0].index : 0;
-  const last = items.length ? items[items.length - 1].index + 1 : 0;
+  let first = items.length ? items[0].index * perItem : 0;
+  let last = items.length ? Math.min(count, (items[items.length - 1].index + 1) * perItem) : 0;
+  if (perItem > 1) {
+    // Of the blocks' rows, those in view and OVERSCAN either side.
+    const top = Math.floor((virtualizer.scrollOffset ?? 0) / rowHeight);
+    const visibleRows = Math.ceil(viewport / rowHeight) + 1;
+    first = Math.max(first, top - OVERSCAN);
+    last = Math.min(last, Math.max(first, top + visibleRows + OVERSCAN));
+  }
   useEffect(() => {
     onRange?.(first, last);
   }, [first, last, onRange]);
@@ -110,24 +136,27 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   // Rows sit where the virtual offset says, relative to the real scroll position.
   const realTop = scrollRef.current?.scrollTop ?? 0;
   const virtualTop = virtualizer.scrollOffset ?? 0;
+  const rows: ReactNode[] = [];
+  for (let index = first; index < last; index++) {
+    const start = index * rowHeight;
+    rows.push(
+      <div
+        key={index}
+        style={{
+          position: 'absolute',
+          left: 0,
+          right: 0,
+          height: rowHeight,
+          transform: `translateY(${scale === 1 ? start : realTop + start - virtualTop}px)`,
+        }}
+      >
+        {renderRow(index)}
+      </div>,
+    );
+  }
   return (
     <div ref={scrollRef} className={className} {...props}>
-      <div style={{ height: scrollHeight, position: 'relative' }}>
-        {items.map((item) => (
-          <div
-            key={item.key}
-            style={{
-              position: 'absolute',
-              left: 0,
-              right: 0,
-              height: rowHeight,
-              transform: `translateY(${scale === 1 ? item.start : realTop + item.start - virtualTop}px)`,
-            }}
-          >
-            {renderRow(item)}
-          </div>
-        ))}
-      </div>
+      <div style={{ height: scrollHeight, position: 'relative' }}>{rows}</div>
     </div>
   );
 }
