@@ -91,12 +91,11 @@ export function MessageTable() {
   const moveTo = async (position: number) => {
     const target = Math.max(0, Math.min(viewTotal - 1, position));
     if (viewTotal === 0) return;
+    // Scroll at once: the rows there are fetched while the row to select is asked for.
+    listRef.current?.scrollToIndex(target);
     const row =
       cache.get(target) ?? (await logWorker().request({ kind: 'rows', start: target, count: 1 }))[0];
-    if (row) {
-      selectRecord(row.index, { push: false, scroll: true, position: target });
-      listRef.current?.scrollToIndex(target);
-    }
+    if (row) selectRecord(row.index, { push: false, scroll: false, position: target });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {

@@ -45,7 +45,7 @@ import type {
 } from './protocol.ts';
 
 const PREVIEW_CHARS = 240;
-const SEARCH_CHUNK_BYTES = 4 << 20;
+const SEARCH_CHUNK_BYTES = 2 << 20;
 
 /** A slice of the log decoded one char per byte: a match's position is its byte offset. */
 interface SearchChunk {
