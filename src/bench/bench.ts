@@ -14,7 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { DecodedLog, encodeTlv, TLV_HEADER_SIZE, type TlvMessage } from '../core/index.ts';
+import { DecodedLog, encodeTlv, formatCount, TLV_HEADER_SIZE, type TlvMessage } from '../core/index.ts';
 
 const FIXTURES = join(process.cwd(), 'src', 'core', '__fixtures__');
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -177,7 +177,7 @@ function run(): void {
     rows.push([
       c.name,
       mb(bytes.length),
-      records.toLocaleString('en-US'),
+      formatCount(records),
       ms(index),
       ms(baseline),
       `${ratio.toFixed(3)}x (target <= ${c.target}x)`,

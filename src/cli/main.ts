@@ -8,6 +8,7 @@ import {
   buildHashLink,
   buildShareLink,
   DEFAULT_SHARE_BASE,
+  formatCount,
   LINK_MAX_LENGTH,
   type LogFormat,
   linkLengthAdvice,
@@ -44,7 +45,7 @@ export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format 
   --excerpt RANGES    share only these records, e.g. 0-3,120-180 (for logs whose link is too long)
 
 Exit status: 0 when the buffer was read (problems in it are diagnostics), 2 for a bad option or
-unreadable file, or a link longer than ${LINK_MAX_LENGTH.toLocaleString('en-US')} characters.`;
+unreadable file, or a link longer than ${formatCount(LINK_MAX_LENGTH)} characters.`;
 
 class UsageError extends Error {}
 
@@ -216,7 +217,7 @@ async function share(args: string[], io: CliIo): Promise<void> {
     ? await buildHashLink(bytes, { base: options.base, view })
     : await buildShareLink(bytes, { base: options.base, view, note });
   if (built.lengthClass === 'too-long') {
-    const n = (x: number) => x.toLocaleString('en-US');
+    const n = formatCount;
     throw new UsageError(
       `the link would be ${n(built.length)} characters, more than the ${n(LINK_MAX_LENGTH)} a link may have: use --hash or --excerpt`,
     );

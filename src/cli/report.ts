@@ -5,6 +5,7 @@
  */
 import {
   type DecodedLog,
+  formatCount,
   formatOffset,
   logTail,
   type TextIndex,
@@ -14,7 +15,7 @@ import {
   verifierOutcome,
 } from '../core/index.ts';
 
-const n = (value: number) => value.toLocaleString('en-US');
+const n = formatCount;
 
 /**
  * Log text as it may be printed to a terminal: control characters (an ESC

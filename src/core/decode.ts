@@ -4,7 +4,7 @@
  * a record's text is decoded only when asked for.
  */
 import { chooseByteOrder, detectFormat } from './detect.ts';
-import { diagnostic } from './diagnostics.ts';
+import { diagnostic, formatCount } from './diagnostics.ts';
 import { indexText, lineRange, type TextIndex } from './text.ts';
 import { END_COUNT_SATURATED, TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING, walkTlv } from './tlv.ts';
 import type { ByteOrder, Diagnostic, LogFormat, TrailingSpace, TruncationVerdict } from './types.ts';
@@ -168,14 +168,14 @@ function tlvVerdict(index: TlvIndex): TruncationVerdict {
       : { ...base, truncated: false, message: 'END is malformed; it reports no dropped messages.' };
   }
   const saturated = count === END_COUNT_SATURATED;
-  const n = count.toLocaleString('en-US');
+  const n = formatCount(count);
   return {
     ...base,
     truncated: true,
     dropped: count,
     saturated,
     message: saturated
-      ? `At least ${n} messages were dropped: the buffer (${index.size.toLocaleString('en-US')} bytes) was too small${malformed}.`
-      : `${n} message${count === 1 ? ' was' : 's were'} dropped: the buffer (${index.size.toLocaleString('en-US')} bytes) was too small${malformed}.`,
+      ? `At least ${n} messages were dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`
+      : `${n} message${count === 1 ? ' was' : 's were'} dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`,
   };
 }

@@ -3,7 +3,7 @@
  * worker and Node 20 all have. The output is capped: a small file can inflate
  * to gigabytes.
  */
-import { diagnostic, formatOffset } from './diagnostics.ts';
+import { diagnostic, formatCount, formatOffset } from './diagnostics.ts';
 import type { Diagnostic } from './types.ts';
 
 /** Default cap on decompressed size: larger than any log_size a loader uses (the kernel allows up to 4 GiB - 1, libbpf uses 16 MiB). */
@@ -55,7 +55,7 @@ export async function gunzip(input: Uint8Array, maxSize = DEFAULT_MAX_DECOMPRESS
             'gzip-too-large',
             'error',
             size,
-            `The file decompresses to more than ${maxSize.toLocaleString('en-US')} bytes, the most this inspector reads; only the first ${maxSize.toLocaleString('en-US')} are shown.`,
+            `The file decompresses to more than ${formatCount(maxSize)} bytes, the most this inspector reads; only the first ${formatCount(maxSize)} are shown.`,
           ),
         );
         await reader.cancel().catch(() => {});
@@ -72,7 +72,7 @@ export async function gunzip(input: Uint8Array, maxSize = DEFAULT_MAX_DECOMPRESS
         'gzip-corrupt',
         'error',
         size,
-        `The gzip stream is damaged (${(e as Error).message || 'unreadable'}); the ${size.toLocaleString('en-US')} bytes decompressed before ${formatOffset(size)} are shown.`,
+        `The gzip stream is damaged (${(e as Error).message || 'unreadable'}); the ${formatCount(size)} bytes decompressed before ${formatOffset(size)} are shown.`,
       ),
     );
   }

@@ -23,6 +23,7 @@
  */
 import type { DecodedLog } from './decode.ts';
 import { detectFormat } from './detect.ts';
+import { formatCount } from './diagnostics.ts';
 import { encodeTlv, type TlvMessage } from './encode.ts';
 import { DEFAULT_MAX_DECOMPRESSED } from './gzip.ts';
 import { detectByteOrder, TLV_HEADER_SIZE, TYPE_END } from './tlv.ts';
@@ -171,7 +172,7 @@ function unescapeValue(key: string, raw: string): string {
 function parseCount(key: string, raw: string, max: number): number {
   if (!/^(0|[1-9]\d{0,15})$/.test(raw)) throw damaged(`${key}= must be a whole number, not "${clip(raw)}"`);
   const n = Number(raw);
-  if (n > max) throw damaged(`${key}=${raw} is more than ${max.toLocaleString('en-US')}`);
+  if (n > max) throw damaged(`${key}=${raw} is more than ${formatCount(max)}`);
   return n;
 }
 
@@ -258,7 +259,7 @@ export function classifyLinkLength(length: number): LinkLengthClass {
 
 /** One sentence for the user about a link this long, or null when there is nothing to say. */
 export function linkLengthAdvice(length: number): string | null {
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   switch (classifyLinkLength(length)) {
     case 'ok':
       return null;
@@ -391,7 +392,7 @@ async function readShareLink(href: string, maxBytes: number): Promise<ShareLinkR
   const n = parseCount('n', rawN, Number.MAX_SAFE_INTEGER);
   if (n > maxBytes)
     throw damaged(
-      `it declares ${n.toLocaleString('en-US')} bytes, more than the ${maxBytes.toLocaleString('en-US')} this inspector opens`,
+      `it declares ${formatCount(n)} bytes, more than the ${formatCount(maxBytes)} this inspector opens`,
     );
 
   const sha = keys.get('sha256');
@@ -426,11 +427,9 @@ async function readShareLink(href: string, maxBytes: number): Promise<ShareLinkR
     await withoutLast;
     if (inflated.error === 'corrupt') throw damaged(`its payload does not inflate (${inflated.message})`);
     if (inflated.size > expected || inflated.error === 'over')
-      throw damaged(
-        `its payload inflates to more than the ${expected.toLocaleString('en-US')} bytes it declares`,
-      );
+      throw damaged(`its payload inflates to more than the ${formatCount(expected)} bytes it declares`);
     throw damaged(
-      `its payload inflates to ${inflated.size.toLocaleString('en-US')} bytes, not the ${expected.toLocaleString('en-US')} it declares`,
+      `its payload inflates to ${formatCount(inflated.size)} bytes, not the ${formatCount(expected)} it declares`,
     );
   }
   if ((await withoutLast).error === null)
@@ -517,7 +516,7 @@ export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excer
   }
   const format = detectFormat(bytes).format === log.format ? null : log.format;
   const unit = log.format === 'tlv' ? 'records' : 'lines';
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   const note = `Excerpt: ${n(records.length)} of ${n(count)} ${unit} (${describeRanges(records)}) of a ${n(log.size)}-byte ${log.format === 'tlv' ? 'TLV' : 'text'} log; the rest was left out to make the link short enough.`;
   return { bytes, note, records, format, byteOrder };
 }
@@ -525,7 +524,7 @@ export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excer
 /** "3-5, 9" for [3, 4, 5, 9]. Sorted input. */
 function describeRanges(sorted: readonly number[]): string {
   const parts: string[] = [];
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;

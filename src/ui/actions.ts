@@ -7,6 +7,7 @@
 import {
   DEFAULT_VIEW_STATE,
   encodeViewState,
+  formatCount,
   parseTypeMap,
   parseViewState,
   serializeTypeMap,
@@ -26,7 +27,7 @@ export function logWorker(): LogWorkerClient {
 const state = () => useApp.getState();
 const set = (partial: Parameters<ReturnType<typeof useApp.getState>['set']>[0]) => state().set(partial);
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 export const TYPE_MAP_STORAGE_KEY = 'bpf-log-inspector.type-map';
 

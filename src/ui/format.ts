@@ -1,7 +1,7 @@
 /** Small display helpers shared by the components. */
-import { type TypeMap, typeLabel } from '../core/index.ts';
+import { formatCount, type TypeMap, typeLabel } from '../core/index.ts';
 
-export const n = (value: number) => value.toLocaleString('en-US');
+export const n = formatCount;
 export const hex8 = (offset: number) => `0x${offset.toString(16).padStart(8, '0')}`;
 
 export function typeText(map: TypeMap, type: number | null): string {
