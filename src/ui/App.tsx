@@ -84,8 +84,11 @@ function usePasteAnywhere(): void {
   }, []);
 }
 
-/** Fetches the selected record's detail whenever the selection or the log changes. */
-function useSelectedDetail(): void {
+/**
+ * Fetches the selected record's detail whenever the selection or the log
+ * changes. A component of its own, so a new selection re-renders it, not App.
+ */
+function SelectedDetail(): null {
   const rec = useApp((s) => s.view.rec);
   const summary = useApp((s) => s.summary);
   const set = useApp((s) => s.set);
@@ -103,6 +106,27 @@ function useSelectedDetail(): void {
       live = false;
     };
   }, [rec, summary, set]);
+  return null;
+}
+
+/** "S of T records shown": its own component, for the same reason. */
+function StatusLine() {
+  const summary = useApp((s) => s.summary);
+  const viewTotal = useApp((s) => s.viewTotal);
+  const selectedPosition = useApp((s) => s.selectedPosition);
+  const rec = useApp((s) => s.view.rec);
+  if (!summary) return null;
+  return (
+    <div className="status-line">
+      <span data-testid="record-count">
+        {n(viewTotal)} of {n(summary.recordCount)}
+      </span>{' '}
+      {summary.format === 'text' ? 'lines' : 'records'} shown
+      {rec !== null && selectedPosition < 0 && (
+        <span className="muted"> · record {rec} is hidden by the filter</span>
+      )}
+    </div>
+  );
 }
 
 export function App() {
@@ -113,14 +137,10 @@ export function App() {
   const pendingHash = useApp((s) => s.pendingHash);
   const download = useApp((s) => s.download);
   const summary = useApp((s) => s.summary);
-  const viewTotal = useApp((s) => s.viewTotal);
   const pane = useApp((s) => s.pane);
-  const selectedPosition = useApp((s) => s.selectedPosition);
-  const rec = useApp((s) => s.view.rec);
   const set = useApp((s) => s.set);
   const dragging = useDropAnywhere();
   usePasteAnywhere();
-  useSelectedDetail();
 
   useEffect(() => {
     loadStoredTypeMap();
@@ -151,6 +171,7 @@ export function App() {
   ];
   return (
     <div className={`app${dragging ? ' dragging' : ''}`}>
+      <SelectedDetail />
       <Toolbar />
       {error && (
         <div className="error-box" role="status" data-testid="error">
@@ -213,15 +234,7 @@ export function App() {
             <TypeMapEditor key={summary.name + summary.size} />
           </aside>
           <section className="center">
-            <div className="status-line">
-              <span data-testid="record-count">
-                {n(viewTotal)} of {n(summary.recordCount)}
-              </span>{' '}
-              {summary.format === 'text' ? 'lines' : 'records'} shown
-              {rec !== null && selectedPosition < 0 && (
-                <span className="muted"> · record {rec} is hidden by the filter</span>
-              )}
-            </div>
+            <StatusLine />
             <MessageTable />
           </section>
           <section className="panes">
