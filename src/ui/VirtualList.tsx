@@ -25,6 +25,8 @@ import {
 const MAX_SCROLL_PX = 8_000_000;
 const MAX_ITEMS = 4096;
 const OVERSCAN = 12;
+/** The viewport's height assumed until it is measured. */
+const INITIAL_VIEWPORT = 600;
 
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: 'auto' | 'center' | 'start'): void;
@@ -43,7 +45,7 @@ interface Props {
 
 export function VirtualList({ count, rowHeight, renderRow, onRange, className, handle, props }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [viewport, setViewport] = useState(600);
+  const [viewport, setViewport] = useState(INITIAL_VIEWPORT);
   const full = count * rowHeight;
   const scrollHeight = Math.min(full, MAX_SCROLL_PX);
   // Virtual offset per pixel of real scroll: maps [0, scrollHeight - viewport] onto [0, full - viewport].
@@ -66,25 +68,41 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     getScrollElement: () => scrollRef.current,
     estimateSize: (i) => Math.min(perItem, count - i * perItem) * rowHeight,
     overscan: perItem === 1 ? OVERSCAN : 1,
-    observeElementOffset: (instance, cb) =>
+    // Sizes and offsets are read when a ResizeObserver reports, after layout: reading them while
+    // React commits would force the new rows' layout into the same task as their rendering.
+    initialRect: { width: 0, height: INITIAL_VIEWPORT },
+    observeElementRect: (instance, cb) => {
+      const el = instance.scrollElement;
+      if (!el) return;
+      const observer = new ResizeObserver(() => {
+        cb({ width: el.clientWidth, height: el.clientHeight });
+        setViewport(el.clientHeight || INITIAL_VIEWPORT);
+      });
+      observer.observe(el);
+      return () => observer.disconnect();
+    },
+    observeElementOffset: (instance, cb) => {
       // Registered once: reads the current scale and row height through refs.
-      observeElementOffset(instance, (offset, isScrolling) => {
+      const onOffset = (offset: number, isScrolling: boolean) => {
         const virtualOffset = offset * scaleRef.current;
         cb(virtualOffset, isScrolling);
         setTopRow(Math.floor(virtualOffset / rowHeightRef.current));
-      }),
+      };
+      let stop: (() => void) | undefined;
+      const el = instance.scrollElement;
+      if (!el) return;
+      const start = new ResizeObserver(() => {
+        start.disconnect();
+        stop = observeElementOffset(instance, onOffset);
+      });
+      start.observe(el);
+      return () => {
+        start.disconnect();
+        stop?.();
+      };
+    },
     scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
   });
-
-  // Measure before the first paint, so the first scroll uses the real scale.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    if (el.clientHeight) setViewport(el.clientHeight);
-    const observer = new ResizeObserver(() => setViewport(el.clientHeight || 600));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
 
   // When the scale changes (a resize, a new count), keep the same rows in view.
   const previousScale = useRef(scale);
