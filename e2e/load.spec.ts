@@ -118,6 +118,14 @@ test('"Paste text…" decodes the pasted text as a text log', async ({ page }) =
   await expect(area).toHaveCount(0);
   await expect(page.getByTestId('format')).toHaveText('text');
   await expect(table(page).locator('[data-record-index="0"] .col-preview')).toHaveText(lines[0]);
+  // A whole log, from its first line to the verifier's summary: pasted text has no NUL, yet it is complete.
+  await expect(page.getByTestId('truncated')).toHaveText('no');
+  await expect(banner(page)).toHaveCount(0);
+  // Its first half is a log whose end is lost.
+  await page.getByRole('button', { name: 'Paste text…' }).click();
+  await area.fill(lines.slice(0, lines.length >> 1).join('\n'));
+  await page.getByRole('button', { name: 'Decode pasted text' }).click();
+  await expect(banner(page)).toContainText('kept the beginning of the log (fixed mode)');
 });
 
 test('a paste event outside inputs opens the pasted text', async ({ page }) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureBytes } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
 import { startsLikeLogStart, type TextIndex } from './text.ts';
 
@@ -39,6 +40,26 @@ describe('text logs', () => {
     const log = new DecodedLog(enc.encode('func#0 @0\n0: R1=ctx() R10=fp0\n1: (b7) r0'));
     expect(log.truncation).toMatchObject({ truncated: true, mode: 'fixed', rewound: false });
     expect(log.diagnostics.map((d) => d.code)).toContain('no-terminator');
+  });
+
+  it('calls a whole log saved without a NUL complete, and only a whole one', () => {
+    for (const name of ['ok-level1.bin', 'null-deref.bin', 'stats-level1.bin', 'ok-level2.bin.gz']) {
+      const raw = fixtureBytes(`kernel/${name}`);
+      const saved = raw.slice(0, raw.indexOf(0));
+      const log = new DecodedLog(saved);
+      expect(log.truncation, name).toMatchObject({ truncated: false, mode: null });
+      expect(log.truncation.message).toContain('saved copy');
+      expect(log.diagnostics.find((d) => d.code === 'no-terminator')?.message).toContain('saved copy');
+      // Pasted without the last newline, the summary is still whole.
+      expect(new DecodedLog(saved.subarray(0, saved.length - 1)).truncation.truncated, name).toBe(false);
+      // Cut inside the summary, halfway, or started mid-line, it is truncated again.
+      expect(new DecodedLog(saved.subarray(0, saved.length - 3)).truncation.truncated, name).toBe(true);
+      expect(new DecodedLog(saved.subarray(0, saved.length >> 1)).truncation.truncated, name).toBe(true);
+      expect(new DecodedLog(saved.subarray(3)).truncation).toMatchObject({
+        truncated: true,
+        mode: 'rotating',
+      });
+    }
   });
 
   it('calls a full rotating buffer "rotating" when it starts mid-line', () => {

@@ -142,6 +142,27 @@ function staleTextAfter(bytes: Uint8Array, terminator: number): number {
   return lastText < 0 ? 0 : lastText - terminator;
 }
 
+/**
+ * True for text with no NUL whose last line is the verifier's closing
+ * summary, whole: ended by a newline, or (pasted text often loses its last
+ * newline) complete to its last field. A kernel buffer cut short cannot end
+ * that way in fixed mode, which keeps the start; with a text that starts as
+ * a log starts (so not rotated), it is a whole log saved to a file or
+ * pasted, the commonest text log a user holds.
+ */
+function endsWithSummary(bytes: Uint8Array, textLength: number): boolean {
+  if (textLength < 2) return false;
+  const newline = bytes[textLength - 1] === NEWLINE;
+  const end = newline ? textLength - 1 : textLength;
+  const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+  if (end - lineStart > 256) return false;
+  const line = new TextDecoder().decode(bytes.subarray(lineStart, end));
+  return newline ? /^processed \d+ insns /.test(line) : WHOLE_SUMMARY.test(line);
+}
+
+const WHOLE_SUMMARY =
+  /^processed \d+ insns \(limit \d+\) max_states_per_insn \d+ total_states \d+ peak_states \d+ mark_read \d+$/;
+
 function textVerdict(
   bytes: Uint8Array,
   terminator: number | null,
@@ -185,9 +206,20 @@ function textVerdict(
       rewoundBytes,
     };
   }
+  const startsAsLogStarts = startsLikeLogStart(head);
+  if (terminator === null && startsAsLogStarts && endsWithSummary(bytes, size)) {
+    return {
+      truncation: {
+        ...notTruncated,
+        message:
+          'Complete: the log starts as a log starts and ends with the verifier’s summary. It has no terminating NUL, so it is a saved copy of a log rather than the raw buffer.',
+      },
+      rewoundBytes: 0,
+    };
+  }
   // The text fills the buffer (with or without a final NUL). Rotating mode keeps the end, so its
   // text starts mid-line; fixed mode keeps the start, so its text starts the way a log starts.
-  const mode: TruncationMode = startsLikeLogStart(head) ? 'fixed' : 'rotating';
+  const mode: TruncationMode = startsAsLogStarts ? 'fixed' : 'rotating';
   return {
     truncation: {
       truncated: true,
@@ -241,7 +273,9 @@ export function indexText(bytes: Uint8Array): TextIndex {
         'no-terminator',
         'info',
         size,
-        'The text has no terminating NUL: it runs to the end of the buffer (kernels before 6.4 leave none when the log is full).',
+        truncation.truncated
+          ? 'The text has no terminating NUL: it runs to the end of the buffer (kernels before 6.4 leave none when the log is full).'
+          : 'The text has no terminating NUL: a saved copy of a log (a kernel buffer holds one after the log).',
       ),
     );
   }
