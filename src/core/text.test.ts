@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureBytes } from '../testing/fixtures.ts';
+import { fixtureBytes, libbpfReport } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
 import { startsLikeLogStart, type TextIndex } from './text.ts';
 
@@ -60,6 +60,17 @@ describe('text logs', () => {
         mode: 'rotating',
       });
     }
+  });
+
+  it('calls libbpf’s report of a failed load complete when the kernel’s log in it is whole', () => {
+    const report = libbpfReport('null-deref.bin', 'xdp_null_deref');
+    expect(new DecodedLog(report).truncation).toMatchObject({ truncated: false, mode: null });
+    // Without the summary line the kernel's log in it lost its end.
+    const text = new TextDecoder().decode(report).replace(/^processed .*\n/m, '');
+    expect(new DecodedLog(new TextEncoder().encode(text)).truncation).toMatchObject({
+      truncated: true,
+      mode: 'fixed',
+    });
   });
 
   it('calls a full rotating buffer "rotating" when it starts mid-line', () => {

@@ -108,7 +108,12 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   /^verification time \d+ usec\n/, // BPF_LOG_STATS
   /^arg#\d+ /, // argument checks done before insn 0
   /^processed \d+ insns /,
+  // libbpf's report of a failed load wraps the kernel's log in lines of its own.
+  /^libbpf: /,
 ];
+
+/** libbpf closes the kernel's log with this line; its own lines follow. */
+const LIBBPF_LOG_END = '\n-- END PROG LOAD LOG --\n';
 
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
 export function startsLikeLogStart(head: string): boolean {
@@ -148,12 +153,19 @@ function staleTextAfter(bytes: Uint8Array, terminator: number): number {
  * newline) complete to its last field. A kernel buffer cut short cannot end
  * that way in fixed mode, which keeps the start; with a text that starts as
  * a log starts (so not rotated), it is a whole log saved to a file or
- * pasted, the commonest text log a user holds.
+ * pasted, the commonest text log a user holds (libbpf's report of a failed
+ * load included).
  */
 function endsWithSummary(bytes: Uint8Array, textLength: number): boolean {
-  if (textLength < 2) return false;
-  const newline = bytes[textLength - 1] === NEWLINE;
-  const end = newline ? textLength - 1 : textLength;
+  // In libbpf's output the kernel's log ends at libbpf's closing marker.
+  const tailFrom = Math.max(0, textLength - 4096);
+  const marker = new TextDecoder('latin1')
+    .decode(bytes.subarray(tailFrom, textLength))
+    .lastIndexOf(LIBBPF_LOG_END);
+  const logEnd = marker < 0 ? textLength : tailFrom + marker + 1;
+  if (logEnd < 2) return false;
+  const newline = bytes[logEnd - 1] === NEWLINE;
+  const end = newline ? logEnd - 1 : logEnd;
   const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
   if (end - lineStart > 256) return false;
   const line = new TextDecoder().decode(bytes.subarray(lineStart, end));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureBytes, kernelManifest } from '../testing/fixtures.ts';
+import { fixtureBytes, kernelManifest, libbpfReport } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
 import {
   classifyVerifierLine,
@@ -35,6 +35,20 @@ describe('verifier lines', () => {
       ),
     ).toEqual({ insns: 1000001, limit: 1000000, maxStatesPerInsn: 4, totalStates: 10002, peakStates: 10002 });
     expect(parseProcessedSummary('0: R1=ctx()')).toBeNull();
+  });
+});
+
+describe('verifier outcome in libbpf’s report of a failed load', () => {
+  it('is read from the kernel’s log, not libbpf’s lines after it', () => {
+    const direct = verifierOutcome(logTail(new DecodedLog(fixtureBytes('kernel/null-deref.bin'))));
+    const wrapped = verifierOutcome(
+      logTail(new DecodedLog(libbpfReport('null-deref.bin', 'xdp_null_deref'))),
+    );
+    expect(wrapped.error?.lines).toEqual(direct.error?.lines);
+    expect(wrapped.error?.lines).toEqual(["R0 invalid mem access 'map_value_or_null'"]);
+    expect(wrapped.summary?.insns).toBe(direct.summary?.insns);
+    // Two libbpf lines come first: the records are those of the wrapped text.
+    expect(wrapped.error?.record).toBe((direct.error?.record ?? 0) + 2);
   });
 });
 

@@ -81,9 +81,12 @@ const MAX_ERROR_LINES = 6;
  * Finds the summary and the error message in the last lines of a log. The
  * error is the run of 'message' lines right before the summary (or, with no
  * summary, as BTF loads end, before the end); a program that loads has none.
+ * The end is libbpf's "-- END PROG LOAD LOG --" line when the log is libbpf's output.
  */
 export function verifierOutcome(tail: readonly TailLine[]): VerifierOutcome {
-  let end = tail.length;
+  // In libbpf's report of a failed load, the kernel's log ends at libbpf's closing marker.
+  const marker = tail.findLastIndex((l) => l.text === '-- END PROG LOAD LOG --');
+  let end = marker < 0 ? tail.length : marker;
   while (end > 0 && classifyVerifierLine(tail[end - 1].text) === 'blank') end--;
   let summary: VerifierOutcome['summary'] = null;
   for (let i = end - 1; i >= Math.max(0, end - 4); i--) {

@@ -56,3 +56,23 @@ export function tlvCases(): TlvTruth[] {
       return { ...JSON.parse(json), name, binFile: `tlv/${name}.bin${gz ? '.gz' : ''}` };
     });
 }
+
+/**
+ * A corpus log as libbpf reports a failed load: the kernel's text between
+ * libbpf's BEGIN and END markers, with libbpf's and the loader's own lines
+ * around it (libbpf's print format, no NUL: a saved terminal copy).
+ */
+export function libbpfReport(kernelFile: string, program: string): Uint8Array {
+  const raw = fixtureBytes(`kernel/${kernelFile}`);
+  const log = new TextDecoder().decode(raw.subarray(0, raw.indexOf(0)));
+  return new TextEncoder().encode(
+    `libbpf: prog '${program}': BPF program load failed: Permission denied\n` +
+      `libbpf: prog '${program}': -- BEGIN PROG LOAD LOG --\n` +
+      log +
+      '-- END PROG LOAD LOG --\n' +
+      `libbpf: prog '${program}': failed to load: -13\n` +
+      "libbpf: failed to load object 'progs_bpf'\n" +
+      "libbpf: failed to load BPF skeleton 'progs_bpf': -13\n" +
+      'Failed to load and verify BPF skeleton\n',
+  );
+}
