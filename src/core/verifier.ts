@@ -84,7 +84,6 @@ const MAX_ERROR_LINES = 6;
  * The end is libbpf's "-- END PROG LOAD LOG --" line when the log is libbpf's output.
  */
 export function verifierOutcome(tail: readonly TailLine[]): VerifierOutcome {
-  // In libbpf's report of a failed load, the kernel's log ends at libbpf's closing marker.
   const marker = tail.findLastIndex((l) => l.text === '-- END PROG LOAD LOG --');
   let end = marker < 0 ? tail.length : marker;
   while (end > 0 && classifyVerifierLine(tail[end - 1].text) === 'blank') end--;
