@@ -100,6 +100,14 @@ function scanLines(bytes: Uint8Array): { lineStarts: Uint32Array; lineCount: num
   }
 }
 
+/** The verifier's closing line: `processed N insns (limit N) ...`. */
+export const SUMMARY_LINE = /^processed \d+ insns /;
+/** The same line whole, to its last field (as kernels since 5.x print it). */
+const WHOLE_SUMMARY_LINE =
+  /^processed \d+ insns \(limit \d+\) max_states_per_insn \d+ total_states \d+ peak_states \d+ mark_read \d+$/;
+/** libbpf closes the kernel's log with this line in its report of a failed load; its own lines follow. */
+export const LIBBPF_LOG_END_LINE = '-- END PROG LOAD LOG --';
+
 const LOG_START_PATTERNS: readonly RegExp[] = [
   /^func#\d+ @\d+\n/, // level 2 and any program with subprograms
   /^0: R1=/, // level 1: the entry state of insn 0
@@ -107,13 +115,10 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   /^Live regs before insn:/,
   /^verification time \d+ usec\n/, // BPF_LOG_STATS
   /^arg#\d+ /, // argument checks done before insn 0
-  /^processed \d+ insns /,
+  SUMMARY_LINE,
   // libbpf's report of a failed load wraps the kernel's log in lines of its own.
   /^libbpf: /,
 ];
-
-/** libbpf closes the kernel's log with this line; its own lines follow. */
-const LIBBPF_LOG_END = '\n-- END PROG LOAD LOG --\n';
 
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
 export function startsLikeLogStart(head: string): boolean {
@@ -161,7 +166,7 @@ function endsWithSummary(bytes: Uint8Array, textLength: number): boolean {
   const tailFrom = Math.max(0, textLength - 4096);
   const marker = new TextDecoder('latin1')
     .decode(bytes.subarray(tailFrom, textLength))
-    .lastIndexOf(LIBBPF_LOG_END);
+    .lastIndexOf(`\n${LIBBPF_LOG_END_LINE}\n`);
   const logEnd = marker < 0 ? textLength : tailFrom + marker + 1;
   if (logEnd < 2) return false;
   const newline = bytes[logEnd - 1] === NEWLINE;
@@ -169,11 +174,8 @@ function endsWithSummary(bytes: Uint8Array, textLength: number): boolean {
   const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
   if (end - lineStart > 256) return false;
   const line = new TextDecoder().decode(bytes.subarray(lineStart, end));
-  return newline ? /^processed \d+ insns /.test(line) : WHOLE_SUMMARY.test(line);
+  return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
-
-const WHOLE_SUMMARY =
-  /^processed \d+ insns \(limit \d+\) max_states_per_insn \d+ total_states \d+ peak_states \d+ mark_read \d+$/;
 
 function textVerdict(
   bytes: Uint8Array,

@@ -4,6 +4,7 @@
  * printed just before it (tlv-log-format.md section 2).
  */
 import type { DecodedLog } from './decode.ts';
+import { LIBBPF_LOG_END_LINE, SUMMARY_LINE } from './text.ts';
 
 export type VerifierLineKind =
   | 'insn' //   12: (85) call bpf_map_lookup_elem#1
@@ -19,7 +20,7 @@ export type VerifierLineKind =
   | 'message'; // anything else: notes, warnings, errors
 
 const KINDS: [VerifierLineKind, RegExp][] = [
-  ['summary', /^processed \d+ insns /],
+  ['summary', SUMMARY_LINE],
   ['insn', /^\s*\d+: \([0-9a-f]{2}\) /],
   ['state', /^\s*\d+: (R\d+|fp-?\d+|frame\d+)[=:]/],
   ['branch', /^from \d+ to \d+: /],
@@ -84,7 +85,7 @@ const MAX_ERROR_LINES = 6;
  * The end is libbpf's "-- END PROG LOAD LOG --" line when the log is libbpf's output.
  */
 export function verifierOutcome(tail: readonly TailLine[]): VerifierOutcome {
-  const marker = tail.findLastIndex((l) => l.text === '-- END PROG LOAD LOG --');
+  const marker = tail.findLastIndex((l) => l.text === LIBBPF_LOG_END_LINE);
   let end = marker < 0 ? tail.length : marker;
   while (end > 0 && classifyVerifierLine(tail[end - 1].text) === 'blank') end--;
   let summary: VerifierOutcome['summary'] = null;
