@@ -217,9 +217,8 @@ async function share(args: string[], io: CliIo): Promise<void> {
     ? await buildHashLink(bytes, { base: options.base, view })
     : await buildShareLink(bytes, { base: options.base, view, note });
   if (built.lengthClass === 'too-long') {
-    const n = formatCount;
     throw new UsageError(
-      `the link would be ${n(built.length)} characters, more than the ${n(LINK_MAX_LENGTH)} a link may have: use --hash or --excerpt`,
+      `the link would be ${formatCount(built.length)} characters, more than the ${formatCount(LINK_MAX_LENGTH)} a link may have: use --hash or --excerpt`,
     );
   }
   const advice = linkLengthAdvice(built.length);

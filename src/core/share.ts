@@ -259,14 +259,13 @@ export function classifyLinkLength(length: number): LinkLengthClass {
 
 /** One sentence for the user about a link this long, or null when there is nothing to say. */
 export function linkLengthAdvice(length: number): string | null {
-  const n = formatCount;
   switch (classifyLinkLength(length)) {
     case 'ok':
       return null;
     case 'long':
-      return `The link is ${n(length)} characters long: chat tools often cut links longer than ${n(LINK_WARN_LENGTH)}, so check it arrives whole.`;
+      return `The link is ${formatCount(length)} characters long: chat tools often cut links longer than ${formatCount(LINK_WARN_LENGTH)}, so check it arrives whole.`;
     case 'too-long':
-      return `The link would be ${n(length)} characters long, more than the ${n(LINK_MAX_LENGTH)} a link may have: share a hash link or an excerpt instead.`;
+      return `The link would be ${formatCount(length)} characters long, more than the ${formatCount(LINK_MAX_LENGTH)} a link may have: share a hash link or an excerpt instead.`;
   }
 }
 
@@ -516,19 +515,17 @@ export function buildExcerpt(log: DecodedLog, indices: readonly number[]): Excer
   }
   const format = detectFormat(bytes).format === log.format ? null : log.format;
   const unit = log.format === 'tlv' ? 'records' : 'lines';
-  const n = formatCount;
-  const note = `Excerpt: ${n(records.length)} of ${n(count)} ${unit} (${describeRanges(records)}) of a ${n(log.size)}-byte ${log.format === 'tlv' ? 'TLV' : 'text'} log; the rest was left out to make the link short enough.`;
+  const note = `Excerpt: ${formatCount(records.length)} of ${formatCount(count)} ${unit} (${describeRanges(records)}) of a ${formatCount(log.size)}-byte ${log.format === 'tlv' ? 'TLV' : 'text'} log; the rest was left out to make the link short enough.`;
   return { bytes, note, records, format, byteOrder };
 }
 
 /** "3-5, 9" for [3, 4, 5, 9]. Sorted input. */
 function describeRanges(sorted: readonly number[]): string {
   const parts: string[] = [];
-  const n = formatCount;
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
-    parts.push(j === i ? n(sorted[i]) : `${n(sorted[i])}-${n(sorted[j])}`);
+    parts.push(j === i ? formatCount(sorted[i]) : `${formatCount(sorted[i])}-${formatCount(sorted[j])}`);
     i = j + 1;
   }
   return parts.join(', ');

@@ -1,8 +1,8 @@
 /** Small display helpers shared by the components. */
-import { formatCount, type TypeMap, typeLabel } from '../core/index.ts';
+import { formatCount, formatOffset, type TypeMap, typeLabel } from '../core/index.ts';
 
 export const n = formatCount;
-export const hex8 = (offset: number) => `0x${offset.toString(16).padStart(8, '0')}`;
+export const hex8 = formatOffset;
 
 export function typeText(map: TypeMap, type: number | null): string {
   return type === null ? 'line' : typeLabel(map, type);
