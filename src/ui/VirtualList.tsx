@@ -137,16 +137,17 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     [count, rowHeight],
   );
 
+  // Of the rows of the blocks react-virtual returns, those in view and OVERSCAN either side.
   const items = virtualizer.getVirtualItems();
-  let first = items.length ? items[0].index * perItem : 0;
-  let last = items.length ? Math.min(count, (items[items.length - 1].index + 1) * perItem) : 0;
-  if (perItem > 1) {
-    // Of the blocks' rows, those in view and OVERSCAN either side.
-    const top = Math.floor((virtualizer.scrollOffset ?? 0) / rowHeight);
-    const visibleRows = Math.ceil(viewport / rowHeight) + 1;
-    first = Math.max(first, top - OVERSCAN);
-    last = Math.min(last, Math.max(first, top + visibleRows + OVERSCAN));
-  }
+  const top = Math.floor((virtualizer.scrollOffset ?? 0) / rowHeight);
+  const visibleRows = Math.ceil(viewport / rowHeight) + 1;
+  const first = items.length ? Math.max(items[0].index * perItem, top - OVERSCAN) : 0;
+  const last = items.length
+    ? Math.max(
+        first,
+        Math.min(count, (items[items.length - 1].index + 1) * perItem, top + visibleRows + OVERSCAN),
+      )
+    : 0;
   useEffect(() => {
     onRange?.(first, last);
   }, [first, last, onRange]);
