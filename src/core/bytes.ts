@@ -49,3 +49,42 @@ export function readU32(bytes: Uint8Array, offset: number, littleEndian: boolean
 export function isLogTextByte(c: number): boolean {
   return (c >= 0x20 && c < 0x7f) || c === 0x09 || c === 0x0a;
 }
+
+/**
+ * The last `capacity` bytes of a stream, for checks that read a buffer's end
+ * while the buffer itself is not kept. Copies at most `capacity` bytes a push.
+ */
+export class TailWindow {
+  private readonly buffer: Uint8Array;
+  private start = 0;
+  private end = 0;
+
+  constructor(readonly capacity: number) {
+    // Twice the capacity, so the window is compacted once per `capacity` bytes appended.
+    this.buffer = new Uint8Array(2 * capacity);
+  }
+
+  append(chunk: Uint8Array): void {
+    const cap = this.capacity;
+    if (chunk.length >= cap) {
+      this.buffer.set(chunk.subarray(chunk.length - cap));
+      this.start = 0;
+      this.end = cap;
+      return;
+    }
+    if (this.end + chunk.length > this.buffer.length) {
+      const keep = Math.min(this.end - this.start, cap - chunk.length);
+      this.buffer.copyWithin(0, this.end - keep, this.end);
+      this.start = 0;
+      this.end = keep;
+    }
+    this.buffer.set(chunk, this.end);
+    this.end += chunk.length;
+    if (this.end - this.start > cap) this.start = this.end - cap;
+  }
+
+  /** The window's bytes, oldest first; valid until the next append. */
+  bytes(): Uint8Array {
+    return this.buffer.subarray(this.start, this.end);
+  }
+}

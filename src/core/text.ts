@@ -3,8 +3,9 @@
  * NUL, a line index, the bytes after the terminator summarised, and the
  * truncation verdict the kernel's ENOSPC would have given.
  */
-import { isAllZero, isLogTextByte } from './bytes.ts';
+import { isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
+import { Growable } from './growable.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -24,81 +25,6 @@ export interface TextIndex {
 }
 
 const NEWLINE = 0x0a;
-
-/**
- * One pass over the bytes finding every newline and the first NUL.
- * Reads four bytes at a time and only looks closer at words holding a byte
- * below 0x0b (NUL, tab, newline and rare control bytes): on a verifier log
- * that is one word in fifteen.
- */
-function scanLines(bytes: Uint8Array): { lineStarts: Uint32Array; lineCount: number; terminator: number } {
-  const size = bytes.length;
-  let starts = new Uint32Array(Math.min(Math.ceil(size / 40) + 16, 1 << 22));
-  let count = 0;
-  starts[count++] = 0;
-  let terminator = -1;
-
-  const pushStart = (at: number) => {
-    if (count === starts.length) {
-      const grown = new Uint32Array(count * 2);
-      grown.set(starts);
-      starts = grown;
-    }
-    starts[count++] = at;
-  };
-
-  let i = 0;
-  // Unaligned head, byte by byte, so the word view can start on a 4-byte boundary.
-  while (i < size && ((bytes.byteOffset + i) & 3) !== 0) {
-    const c = bytes[i];
-    if (c === 0) return finish(i);
-    if (c === NEWLINE) pushStart(i + 1);
-    i++;
-  }
-  const wordCount = (size - i) >>> 2;
-  const words =
-    wordCount > 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount) : new Uint32Array(0);
-  const base = i;
-  for (let w = 0; w < wordCount; w++) {
-    const v = words[w];
-    // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below,
-    // byte by byte and unrolled: this branch runs once a line.
-    if (((v - 0x0b0b0b0b) & ~v & 0x80808080) !== 0) {
-      if (count + 4 > starts.length) {
-        const grown = new Uint32Array(starts.length * 2);
-        grown.set(starts);
-        starts = grown;
-      }
-      const at = base + (w << 2);
-      let c = bytes[at];
-      if (c === NEWLINE) starts[count++] = at + 1;
-      else if (c === 0) return finish(at);
-      c = bytes[at + 1];
-      if (c === NEWLINE) starts[count++] = at + 2;
-      else if (c === 0) return finish(at + 1);
-      c = bytes[at + 2];
-      if (c === NEWLINE) starts[count++] = at + 3;
-      else if (c === 0) return finish(at + 2);
-      c = bytes[at + 3];
-      if (c === NEWLINE) starts[count++] = at + 4;
-      else if (c === 0) return finish(at + 3);
-    }
-  }
-  for (i = base + (wordCount << 2); i < size; i++) {
-    const c = bytes[i];
-    if (c === 0) return finish(i);
-    if (c === NEWLINE) pushStart(i + 1);
-  }
-  return finish(-1);
-
-  function finish(nul: number) {
-    terminator = nul;
-    const textLength = nul < 0 ? size : nul;
-    // A newline as the text's last byte does not open a new line; neither does an empty text.
-    if (count > 0 && starts[count - 1] === textLength) count--;
-    return { lineStarts: starts.subarray(0, count), lineCount: count, terminator };
-  }
-}
 
 /** The verifier's closing line: `processed N insns (limit N) ...`. */
 export const SUMMARY_LINE = /^processed \d+ insns /;
@@ -125,31 +51,24 @@ export function startsLikeLogStart(head: string): boolean {
   return LOG_START_PATTERNS.some((re) => re.test(head));
 }
 
-/**
- * Decides whether a text log was truncated, by the rule that holds on every
- * captured kernel buffer (tlv-log-format.md section 2):
- *  - no NUL at all, or the first NUL is the buffer's last byte: the text filled the buffer;
- *  - the bytes after the first NUL, ignoring NULs, are log text running on to
- *    the last two bytes: the log overflowed and was then rewound.
- */
-/**
- * Bytes of earlier output a rewind left after the NUL: log text (and the NULs
- * of earlier terminators) starting right after it, up to a long run of zeros.
- * 0 when what follows is not text (a memset pattern) or nothing.
- */
-function staleTextAfter(bytes: Uint8Array, terminator: number): number {
-  const ZERO_RUN = 64;
-  let lastText = -1;
-  for (let i = terminator + 1, zeros = 0; i < bytes.length && zeros < ZERO_RUN; i++) {
-    const c = bytes[i];
-    if (c === 0) zeros++;
-    else if (!isLogTextByte(c)) return 0;
-    else {
-      zeros = 0;
-      lastText = i;
-    }
-  }
-  return lastText < 0 ? 0 : lastText - terminator;
+/** What the verdict needs from the whole buffer, gathered as the bytes go by. */
+interface TextFacts {
+  size: number;
+  /** Offset of the first NUL, or null. */
+  terminator: number | null;
+  /** The buffer's last two bytes (-1 where the buffer is shorter). */
+  lastByte: number;
+  secondLastByte: number;
+  /** After the NUL: any non-zero byte; any byte that is neither zero nor log text. */
+  nonZeroAfter: boolean;
+  notTextAfter: boolean;
+  /** Bytes of earlier output a rewind left after the NUL (see TextIndexBuilder.scanAfterNul). */
+  staleText: number;
+  /** The text's first 64 bytes, decoded. */
+  head: string;
+  /** The text's last bytes (up to TEXT_TAIL_BYTES) and the offset the first of them is at. */
+  textTail: Uint8Array;
+  textTailStart: number;
 }
 
 /**
@@ -159,30 +78,37 @@ function staleTextAfter(bytes: Uint8Array, terminator: number): number {
  * that way in fixed mode, which keeps the start; with a text that starts as
  * a log starts (so not rotated), it is a whole log saved to a file or
  * pasted, the commonest text log a user holds (libbpf's report of a failed
- * load included).
+ * load included). Reads only the text's last TEXT_TAIL_BYTES: a line longer
+ * than 256 bytes is never the summary.
  */
-function endsWithSummary(bytes: Uint8Array, textLength: number): boolean {
+function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number): boolean {
   // In libbpf's output the kernel's log ends at libbpf's closing marker.
   const tailFrom = Math.max(0, textLength - 4096);
   const marker = new TextDecoder('latin1')
-    .decode(bytes.subarray(tailFrom, textLength))
+    .decode(tail.subarray(tailFrom - tailStart))
     .lastIndexOf(`\n${LIBBPF_LOG_END_LINE}\n`);
   const logEnd = marker < 0 ? textLength : tailFrom + marker + 1;
   if (logEnd < 2) return false;
-  const newline = bytes[logEnd - 1] === NEWLINE;
+  const newline = tail[logEnd - 1 - tailStart] === NEWLINE;
   const end = newline ? logEnd - 1 : logEnd;
-  const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+  const found = tail.lastIndexOf(NEWLINE, end - 1 - tailStart);
+  // No newline in the window: the line started before it, more than 4 KiB back.
+  if (found < 0 && tailStart > 0) return false;
+  const lineStart = tailStart + found + 1;
   if (end - lineStart > 256) return false;
-  const line = new TextDecoder().decode(bytes.subarray(lineStart, end));
+  const line = new TextDecoder().decode(tail.subarray(lineStart - tailStart, end - tailStart));
   return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
 
-function textVerdict(
-  bytes: Uint8Array,
-  terminator: number | null,
-  head: string,
-): { truncation: TruncationVerdict; rewoundBytes: number } {
-  const size = bytes.length;
+/**
+ * Decides whether a text log was truncated, by the rule that holds on every
+ * captured kernel buffer (tlv-log-format.md section 2):
+ *  - no NUL at all, or the first NUL is the buffer's last byte: the text filled the buffer;
+ *  - the bytes after the first NUL, ignoring NULs, are log text running on to
+ *    the last two bytes: the log overflowed and was then rewound.
+ */
+function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewoundBytes: number } {
+  const { size, terminator } = facts;
   const notTruncated: TruncationVerdict = {
     truncated: false,
     dropped: null,
@@ -192,21 +118,14 @@ function textVerdict(
     message: 'Complete: the log ends before the buffer does.',
   };
   if (terminator !== null && terminator < size - 1) {
-    // Only log text reaching the buffer's last two bytes makes this an overflow. Check those two
-    // first, so a 60 MB zero tail is not read at all.
-    if (bytes[size - 1] === 0 && bytes[size - 2] === 0) {
-      return { truncation: notTruncated, rewoundBytes: staleTextAfter(bytes, terminator) };
+    // Only log text reaching the buffer's last two bytes makes this an overflow.
+    if (facts.lastByte === 0 && facts.secondLastByte === 0) {
+      return { truncation: notTruncated, rewoundBytes: facts.staleText };
     }
-    let lastText = -1;
-    for (let i = terminator + 1; i < size; i++) {
-      const c = bytes[i];
-      if (c === 0) continue;
-      // Not text (0xaa from a memset, say): user space's bytes, which say nothing.
-      if (!isLogTextByte(c)) return { truncation: notTruncated, rewoundBytes: 0 };
-      lastText = i;
-    }
-    const rewoundBytes = lastText - terminator;
-    if (lastText < size - 2) return { truncation: notTruncated, rewoundBytes };
+    // Not text (0xaa from a memset, say): user space's bytes, which say nothing.
+    if (facts.notTextAfter) return { truncation: notTruncated, rewoundBytes: 0 };
+    // One of the last two bytes is text: the last text byte is the last non-zero one.
+    const lastText = facts.lastByte !== 0 ? size - 1 : size - 2;
     return {
       truncation: {
         truncated: true,
@@ -217,11 +136,15 @@ function textVerdict(
         message:
           'Truncated: the log overflowed and was rewound; what is shown is only what the kernel wrote last, and which part it kept cannot be told.',
       },
-      rewoundBytes,
+      rewoundBytes: lastText - terminator,
     };
   }
-  const startsAsLogStarts = startsLikeLogStart(head);
-  if (terminator === null && startsAsLogStarts && endsWithSummary(bytes, size)) {
+  const startsAsLogStarts = startsLikeLogStart(facts.head);
+  if (
+    terminator === null &&
+    startsAsLogStarts &&
+    endsWithSummary(facts.textTail, facts.textTailStart, size)
+  ) {
     return {
       truncation: {
         ...notTruncated,
@@ -250,102 +173,346 @@ function textVerdict(
   };
 }
 
-/**
- * The bytes after the NUL, with `allZero` worked out on first use: the verdict
- * does not need it, and the tail can be half the buffer.
- */
-function lazyTrailing(bytes: Uint8Array, from: number): TrailingSpace {
-  let allZero: boolean | undefined;
-  return {
-    offset: from,
-    length: bytes.length - from,
-    get allZero() {
-      allZero ??= isAllZero(bytes, from, bytes.length);
-      return allZero;
-    },
-  };
+/** The control-byte check samples this much of each end of the text; shorter texts are read whole. */
+const CONTROL_SAMPLE = 4096;
+/** Bytes of the buffer's start kept for the head checks. */
+const HEAD_BYTES = 2 * CONTROL_SAMPLE;
+/** Bytes of the text's end kept for the summary and control-byte checks. */
+export const TEXT_TAIL_BYTES = 2 * CONTROL_SAMPLE;
+/** A run of this many zeros after the NUL ends the earlier output a rewind left behind. */
+const STALE_ZERO_RUN = 64;
+
+/** What is known while the bytes are still arriving. */
+export interface TextProgress {
+  bytesRead: number;
+  /**
+   * Lines whose end has arrived (a newline or the NUL): lineStarts[0, completeLines)
+   * are final, and so is each one's range. The line still open is not counted.
+   */
+  completeLines: number;
+  lineStarts: Uint32Array;
+  /** Offset of the first NUL once it has arrived; the text ends there. */
+  terminator: number | null;
 }
 
-/** Indexes a text log. Never throws. */
+/**
+ * Indexes a text log fed in chunks of any size, in order: `push(chunk)` as the
+ * bytes arrive, `finish()` once they are all in. The result is exactly
+ * `indexText` of the concatenated bytes (which is this builder fed one chunk).
+ *
+ * The builder keeps no chunk: only the line index, the first 8 KiB of the
+ * buffer and the last 8 KiB of text. While bytes arrive, `progress()` gives the
+ * lines known so far. Provisional until finish(): the truncation verdict (it
+ * needs the NUL, the buffer's last bytes and the text's tail), endsWithNewline,
+ * the trailing space and the diagnostics.
+ */
+export class TextIndexBuilder {
+  private size = 0;
+  private readonly starts: Growable<Uint32Array>;
+  private terminator = -1;
+  private readonly head = new Uint8Array(HEAD_BYTES);
+  private headLength = 0;
+  private readonly textTail = new TailWindow(TEXT_TAIL_BYTES);
+  private lastByte = -1;
+  private secondLastByte = -1;
+  private nonZeroAfter = false;
+  private notTextAfter = false;
+  private staleDone = false;
+  private staleZeros = 0;
+  private staleLastText = -1;
+  private staleNotText = false;
+  private result: TextIndex | null = null;
+
+  /** `sizeHint`: the expected total, to size the line index once. */
+  constructor(sizeHint = 1 << 20) {
+    this.starts = new Growable(Uint32Array, Math.min(Math.ceil(sizeHint / 40) + 16, 1 << 22));
+    this.starts.push(0);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.result) throw new Error('TextIndexBuilder: push after finish');
+    const length = chunk.length;
+    if (length === 0) return;
+    const base = this.size;
+    if (this.headLength < HEAD_BYTES) {
+      const take = Math.min(HEAD_BYTES - this.headLength, length);
+      this.head.set(chunk.subarray(0, take), this.headLength);
+      this.headLength += take;
+    }
+    if (length >= 2) {
+      this.secondLastByte = chunk[length - 2];
+    } else {
+      this.secondLastByte = this.lastByte;
+    }
+    this.lastByte = chunk[length - 1];
+    this.size = base + length;
+    if (this.terminator >= 0) {
+      this.scanAfterNul(chunk, 0, base);
+      return;
+    }
+    const nul = this.scanLines(chunk, base);
+    if (nul < 0) {
+      this.textTail.append(chunk);
+      return;
+    }
+    this.terminator = base + nul;
+    this.textTail.append(chunk.subarray(0, nul));
+    this.scanAfterNul(chunk, nul + 1, base);
+  }
+
+  /**
+   * Finds every newline up to the first NUL in one chunk; returns the NUL's
+   * index in the chunk, or -1. Reads four bytes at a time and only looks
+   * closer at words holding a byte below 0x0b (NUL, tab, newline and rare
+   * control bytes): on a verifier log that is one word in fifteen.
+   */
+  private scanLines(bytes: Uint8Array, base: number): number {
+    const starts = this.starts;
+    const size = bytes.length;
+    let i = 0;
+    // Unaligned head, byte by byte, so the word view can start on a 4-byte boundary.
+    while (i < size && ((bytes.byteOffset + i) & 3) !== 0) {
+      const c = bytes[i];
+      if (c === 0) return i;
+      if (c === NEWLINE) starts.push(base + i + 1);
+      i++;
+    }
+    const wordCount = (size - i) >>> 2;
+    const words =
+      wordCount > 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset + i, wordCount) : new Uint32Array(0);
+    const wordBase = i;
+    const at0 = base + wordBase;
+    for (let w = 0; w < wordCount; w++) {
+      const v = words[w];
+      // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below,
+      // byte by byte and unrolled: this branch runs once a line.
+      if (((v - 0x0b0b0b0b) & ~v & 0x80808080) !== 0) {
+        starts.reserve(4);
+        const at = wordBase + (w << 2);
+        const abs = at0 + (w << 2);
+        let c = bytes[at];
+        if (c === NEWLINE) starts.pushUnchecked(abs + 1);
+        else if (c === 0) return at;
+        c = bytes[at + 1];
+        if (c === NEWLINE) starts.pushUnchecked(abs + 2);
+        else if (c === 0) return at + 1;
+        c = bytes[at + 2];
+        if (c === NEWLINE) starts.pushUnchecked(abs + 3);
+        else if (c === 0) return at + 2;
+        c = bytes[at + 3];
+        if (c === NEWLINE) starts.pushUnchecked(abs + 4);
+        else if (c === 0) return at + 3;
+      }
+    }
+    for (i = wordBase + (wordCount << 2); i < size; i++) {
+      const c = bytes[i];
+      if (c === 0) return i;
+      if (c === NEWLINE) starts.push(base + i + 1);
+    }
+    return -1;
+  }
+
+  /**
+   * The bytes after the NUL. First the earlier output a rewind left: log text
+   * (and the NULs of earlier terminators) right after the NUL, up to a run of
+   * STALE_ZERO_RUN zeros; none when what follows is not text (a memset
+   * pattern). Then only whether any byte is non-zero, and whether any is
+   * not text: the tail can be half the buffer, so zero words are skipped
+   * eight at a time and the scan stops once both are known.
+   */
+  private scanAfterNul(bytes: Uint8Array, from: number, base: number): void {
+    let i = from;
+    const size = bytes.length;
+    for (; !this.staleDone && i < size; i++) {
+      const c = bytes[i];
+      if (c === 0) {
+        if (++this.staleZeros >= STALE_ZERO_RUN) this.staleDone = true;
+        continue;
+      }
+      this.nonZeroAfter = true;
+      if (!isLogTextByte(c)) {
+        this.notTextAfter = true;
+        this.staleNotText = true;
+        this.staleDone = true;
+      } else {
+        this.staleZeros = 0;
+        this.staleLastText = base + i;
+      }
+    }
+    if (this.notTextAfter || i >= size) return;
+    for (;;) {
+      const nonZero = firstNonZero(bytes, i, size);
+      if (nonZero < 0) return;
+      this.nonZeroAfter = true;
+      // Check a run of non-zero bytes at once; back to the word scan at the next zero.
+      for (i = nonZero; i < size; i++) {
+        const c = bytes[i];
+        if (c === 0) break;
+        if (!isLogTextByte(c)) {
+          this.notTextAfter = true;
+          return;
+        }
+      }
+      if (i >= size) return;
+    }
+  }
+
+  /** Bytes read and lines complete so far. See TextProgress. */
+  progress(): TextProgress {
+    const count = this.starts.length;
+    const closed = this.terminator >= 0;
+    return {
+      bytesRead: this.size,
+      completeLines:
+        closed && this.starts.get(count - 1) === this.terminator ? count - 1 : closed ? count : count - 1,
+      lineStarts: this.starts.view(),
+      terminator: closed ? this.terminator : null,
+    };
+  }
+
+  /** The index of everything pushed. Call once, after the last chunk. Never throws. */
+  finish(): TextIndex {
+    if (this.result) return this.result;
+    const size = this.size;
+    const terminator = this.terminator < 0 ? null : this.terminator;
+    const textLength = terminator ?? size;
+    const starts = this.starts;
+    // A newline as the text's last byte does not open a new line; neither does an empty text.
+    if (starts.length > 0 && starts.get(starts.length - 1) === textLength) starts.length--;
+    const tail = this.textTail.bytes();
+    const tailStart = textLength - tail.length;
+    const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
+    const head = new TextDecoder().decode(this.head.subarray(0, Math.min(textLength, 64)));
+    const staleText =
+      this.staleNotText || this.staleLastText < 0 || terminator === null
+        ? 0
+        : this.staleLastText - terminator;
+    const { truncation, rewoundBytes } = textVerdict({
+      size,
+      terminator,
+      lastByte: this.lastByte,
+      secondLastByte: this.secondLastByte,
+      nonZeroAfter: this.nonZeroAfter,
+      notTextAfter: this.notTextAfter,
+      staleText,
+      head,
+      textTail: tail,
+      textTailStart: tailStart,
+    });
+    const diagnostics: Diagnostic[] = [];
+    const trailing: TrailingSpace | null =
+      terminator !== null && terminator + 1 < size
+        ? { offset: terminator + 1, length: size - terminator - 1, allZero: !this.nonZeroAfter }
+        : null;
+    if (terminator === null) {
+      diagnostics.push(
+        diagnostic(
+          'no-terminator',
+          'info',
+          size,
+          truncation.truncated
+            ? 'The text has no terminating NUL: it runs to the end of the buffer (kernels before 6.4 leave none when the log is full).'
+            : 'The text has no terminating NUL: a saved copy of a log (a kernel buffer holds one after the log).',
+        ),
+      );
+    }
+    if (rewoundBytes > 0 && !truncation.truncated) {
+      diagnostics.push(
+        diagnostic(
+          'log-rewound',
+          'info',
+          textLength + 1,
+          `${rewoundBytes} byte(s) of earlier output remain after the terminating NUL: the kernel discarded them and kept only what precedes the NUL.`,
+        ),
+      );
+    }
+    const control = firstControlByte(this.head, tail, tailStart, textLength);
+    if (control) {
+      diagnostics.push(
+        diagnostic(
+          'binary-text',
+          'warning',
+          control.offset,
+          `Byte 0x${control.value.toString(16).padStart(2, '0')} at ${formatOffset(control.offset)} is not text: this may not be a BPF log, or the format was mis-detected.`,
+        ),
+      );
+    }
+    this.result = {
+      format: 'text',
+      size,
+      textLength,
+      terminator,
+      lineStarts: starts.view(),
+      lineCount: starts.length,
+      endsWithNewline,
+      trailing,
+      truncation,
+      diagnostics,
+    };
+    return this.result;
+  }
+}
+
+/** Index of the first non-zero byte in bytes[from, to), or -1. Zero words are skipped eight at a time. */
+function firstNonZero(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && ((bytes.byteOffset + i) & 3) !== 0) {
+    if (bytes[i] !== 0) return i;
+    i++;
+  }
+  const wordCount = (to - i) >>> 2;
+  if (wordCount > 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
+    let w = 0;
+    for (; w + 7 < wordCount; w += 8) {
+      if (
+        (words[w] |
+          words[w + 1] |
+          words[w + 2] |
+          words[w + 3] |
+          words[w + 4] |
+          words[w + 5] |
+          words[w + 6] |
+          words[w + 7]) !==
+        0
+      )
+        break;
+    }
+    for (; w < wordCount; w++) if (words[w] !== 0) break;
+    i += w << 2;
+  }
+  for (; i < to; i++) if (bytes[i] !== 0) return i;
+  return -1;
+}
+
+/** Indexes a text log held whole: the builder fed one chunk. Never throws. */
 export function indexText(bytes: Uint8Array): TextIndex {
-  const size = bytes.length;
-  const scan = scanLines(bytes);
-  const terminator = scan.terminator < 0 ? null : scan.terminator;
-  const textLength = terminator ?? size;
-  const endsWithNewline = textLength > 0 && bytes[textLength - 1] === NEWLINE;
-  const head = new TextDecoder().decode(bytes.subarray(0, Math.min(textLength, 64)));
-  const diagnostics: Diagnostic[] = [];
-  let trailing: TrailingSpace | null = null;
-  if (terminator !== null && terminator + 1 < size) {
-    const from = terminator + 1;
-    trailing = lazyTrailing(bytes, from);
-  }
-  const { truncation, rewoundBytes } = textVerdict(bytes, terminator, head);
-  if (terminator === null) {
-    diagnostics.push(
-      diagnostic(
-        'no-terminator',
-        'info',
-        size,
-        truncation.truncated
-          ? 'The text has no terminating NUL: it runs to the end of the buffer (kernels before 6.4 leave none when the log is full).'
-          : 'The text has no terminating NUL: a saved copy of a log (a kernel buffer holds one after the log).',
-      ),
-    );
-  }
-  if (rewoundBytes > 0 && !truncation.truncated) {
-    diagnostics.push(
-      diagnostic(
-        'log-rewound',
-        'info',
-        textLength + 1,
-        `${rewoundBytes} byte(s) of earlier output remain after the terminating NUL: the kernel discarded them and kept only what precedes the NUL.`,
-      ),
-    );
-  }
-  const control = firstControlByte(bytes, textLength);
-  if (control >= 0) {
-    diagnostics.push(
-      diagnostic(
-        'binary-text',
-        'warning',
-        control,
-        `Byte 0x${bytes[control].toString(16).padStart(2, '0')} at ${formatOffset(control)} is not text: this may not be a BPF log, or the format was mis-detected.`,
-      ),
-    );
-  }
-  return {
-    format: 'text',
-    size,
-    textLength,
-    terminator,
-    lineStarts: scan.lineStarts,
-    lineCount: scan.lineCount,
-    endsWithNewline,
-    trailing,
-    truncation,
-    diagnostics,
-  };
+  const builder = new TextIndexBuilder(bytes.length);
+  builder.push(bytes);
+  return builder.finish();
 }
 
 /** Samples the head and tail of the text for control bytes; a whole scan would double the index time. */
-function firstControlByte(bytes: Uint8Array, textLength: number): number {
-  const sample = 4096;
-  const ranges: [number, number][] =
-    textLength <= 2 * sample
-      ? [[0, textLength]]
+function firstControlByte(
+  head: Uint8Array,
+  tail: Uint8Array,
+  tailStart: number,
+  textLength: number,
+): { offset: number; value: number } | null {
+  const ranges: [Uint8Array, number, number, number][] =
+    textLength <= 2 * CONTROL_SAMPLE
+      ? [[head, 0, 0, textLength]]
       : [
-          [0, sample],
-          [textLength - sample, textLength],
+          [head, 0, 0, CONTROL_SAMPLE],
+          [tail, tailStart, textLength - CONTROL_SAMPLE, textLength],
         ];
-  for (const [from, to] of ranges) {
+  for (const [bytes, start, from, to] of ranges) {
     for (let i = from; i < to; i++) {
-      const c = bytes[i];
-      if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
-      if (c === 0x7f) return i;
+      const c = bytes[i - start];
+      if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return { offset: i, value: c };
     }
   }
-  return -1;
+  return null;
 }
 
 /** Byte range [start, end) of line i, newline excluded. */
