@@ -88,3 +88,35 @@ export class TailWindow {
     return this.buffer.subarray(this.start, this.end);
   }
 }
+
+/** Index of the first non-zero byte in bytes[from, to), or -1. Zero words are skipped eight at a time. */
+export function firstNonZero(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && ((bytes.byteOffset + i) & 3) !== 0) {
+    if (bytes[i] !== 0) return i;
+    i++;
+  }
+  const wordCount = (to - i) >>> 2;
+  if (wordCount > 0) {
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
+    let w = 0;
+    for (; w + 7 < wordCount; w += 8) {
+      if (
+        (words[w] |
+          words[w + 1] |
+          words[w + 2] |
+          words[w + 3] |
+          words[w + 4] |
+          words[w + 5] |
+          words[w + 6] |
+          words[w + 7]) !==
+        0
+      )
+        break;
+    }
+    for (; w < wordCount; w++) if (words[w] !== 0) break;
+    i += w << 2;
+  }
+  for (; i < to; i++) if (bytes[i] !== 0) return i;
+  return -1;
+}

@@ -3,7 +3,7 @@
  * NUL, a line index, the bytes after the terminator summarised, and the
  * truncation verdict the kernel's ENOSPC would have given.
  */
-import { isLogTextByte, TailWindow } from './bytes.ts';
+import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
 import { Growable } from './growable.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
@@ -451,38 +451,6 @@ export class TextIndexBuilder {
     };
     return this.result;
   }
-}
-
-/** Index of the first non-zero byte in bytes[from, to), or -1. Zero words are skipped eight at a time. */
-function firstNonZero(bytes: Uint8Array, from: number, to: number): number {
-  let i = from;
-  while (i < to && ((bytes.byteOffset + i) & 3) !== 0) {
-    if (bytes[i] !== 0) return i;
-    i++;
-  }
-  const wordCount = (to - i) >>> 2;
-  if (wordCount > 0) {
-    const words = new Int32Array(bytes.buffer, bytes.byteOffset + i, wordCount);
-    let w = 0;
-    for (; w + 7 < wordCount; w += 8) {
-      if (
-        (words[w] |
-          words[w + 1] |
-          words[w + 2] |
-          words[w + 3] |
-          words[w + 4] |
-          words[w + 5] |
-          words[w + 6] |
-          words[w + 7]) !==
-        0
-      )
-        break;
-    }
-    for (; w < wordCount; w++) if (words[w] !== 0) break;
-    i += w << 2;
-  }
-  for (; i < to; i++) if (bytes[i] !== 0) return i;
-  return -1;
 }
 
 /** Indexes a text log held whole: the builder fed one chunk. Never throws. */

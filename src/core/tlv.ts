@@ -3,8 +3,9 @@
  * Output is columnar: typed arrays of offsets, types and lengths over the
  * original bytes. No text is decoded here.
  */
-import { isAllZero, readU16, readU32 } from './bytes.ts';
+import { firstNonZero, isAllZero, readU16, readU32 } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
+import { Growable } from './growable.ts';
 import type { ByteOrder, Diagnostic, TrailingSpace } from './types.ts';
 
 export const TLV_HEADER_SIZE = 6;
@@ -41,35 +42,387 @@ export interface TlvIndex {
   diagnostics: Diagnostic[];
 }
 
-type WalkOutcome = 'end' | 'malformed-end' | 'stopped' | 'limit';
-
-/**
- * Counts records without storing them, stopping after `limit`. Used to pick
- * the byte order: in the wrong order a length is thousands of times too
- * large and the walk stops at once, so this is nearly free.
- */
-function probe(
-  bytes: Uint8Array,
-  littleEndian: boolean,
-  limit: number,
-): { records: number; outcome: WalkOutcome } {
-  const size = bytes.length;
-  let offset = 0;
-  let records = 0;
-  while (records < limit) {
-    if (size - offset < TLV_HEADER_SIZE) return { records, outcome: 'stopped' };
-    const type = readU16(bytes, offset, littleEndian);
-    const len = readU32(bytes, offset + 2, littleEndian);
-    if (offset + TLV_HEADER_SIZE + len > size) return { records, outcome: 'stopped' };
-    if (type === TYPE_END) return { records: records + 1, outcome: len === 2 ? 'end' : 'malformed-end' };
-    if (type === 0 && len === 0) return { records, outcome: 'stopped' };
-    records++;
-    offset += TLV_HEADER_SIZE + len;
-  }
-  return { records, outcome: 'limit' };
+/** True when the first header, in this byte order, is STRING or END and its contents fit. */
+export function firstHeaderLooksTlv(bytes: Uint8Array, littleEndian: boolean): boolean {
+  if (bytes.length < TLV_HEADER_SIZE) return false;
+  const type = readU16(bytes, 0, littleEndian);
+  const len = readU32(bytes, 2, littleEndian);
+  return (type === TYPE_STRING || type === TYPE_END) && TLV_HEADER_SIZE + len <= bytes.length;
 }
 
-/** Which walk wins: the one ending at a well-formed END, then the one with more records, then little-endian. */
+/** What is known while the bytes are still arriving. */
+export interface TlvProgress {
+  bytesRead: number;
+  /** Records whose header and contents have all arrived: final, as are their columns. */
+  count: number;
+  offsets: Uint32Array;
+  types: Uint16Array;
+  lengths: Uint32Array;
+  /** END once it has arrived (then nothing after it is a record). */
+  end: TlvEnd | null;
+  /** True once the walk has stopped for good: at END, or at zero-filled space. */
+  stopped: boolean;
+}
+
+/** Records a column grows by at a time. */
+const GROW_STEP = 4096;
+
+/**
+ * Walks a TLV buffer fed in chunks of any size, in order: `push(chunk)` as the
+ * bytes arrive, `finish()` once they are all in. The result is exactly
+ * `walkTlv` of the concatenated bytes (which is this builder fed one chunk).
+ *
+ * The builder keeps no chunk: a header or an END count split between chunks is
+ * carried over in a few bytes of its own. While bytes arrive, `progress()`
+ * gives the records complete so far. Provisional until finish(): a record whose
+ * contents have not all arrived may yet overflow the buffer
+ * (`length-overflow`), a missing END is only missing at the end, and so the
+ * diagnostics and trailing space are only known then.
+ */
+export class TlvIndexBuilder {
+  private readonly le: boolean;
+  private size = 0;
+  private readonly offsets: Growable<Uint32Array>;
+  private readonly types: Growable<Uint16Array>;
+  private readonly lengths: Growable<Uint32Array>;
+  /** Records the columns have room for without growing. */
+  private room = 0;
+  /** Offset of the header being read or the record whose contents are arriving. */
+  private offset = 0;
+  /** A header split between chunks: its first `headerFill` bytes. */
+  private readonly header = new Uint8Array(TLV_HEADER_SIZE);
+  private headerFill = 0;
+  /** The record whose header is read but whose contents have not all arrived (next = -1: none). */
+  private pendingType = 0;
+  private pendingLength = 0;
+  private pendingNext = -1;
+  /** END's first two content bytes, however they were split. */
+  private readonly endCountBytes = new Uint8Array(2);
+  private end: TlvEnd | null = null;
+  /** Where the walk stopped for good (END's end, or zero-filled space), and whether a byte after it is non-zero. */
+  private stopAt = -1;
+  private nonZeroAfterStop = false;
+  private nulTerminated = 0;
+  private firstNulTerminated = -1;
+  private result: TlvIndex | null = null;
+
+  /** `sizeHint`: the expected total, to size the columns once. */
+  constructor(
+    readonly byteOrder: ByteOrder,
+    sizeHint = 1 << 20,
+  ) {
+    this.le = byteOrder === 'little';
+    // Verifier messages average 20-60 bytes; start near that and grow if needed.
+    const capacity = Math.min(Math.ceil(sizeHint / TLV_HEADER_SIZE) + 1, Math.ceil(sizeHint / 32) + 64);
+    this.offsets = new Growable(Uint32Array, capacity);
+    this.types = new Growable(Uint16Array, capacity);
+    this.lengths = new Growable(Uint32Array, capacity);
+    this.room = capacity;
+  }
+
+  /** Records complete so far (END included). */
+  get count(): number {
+    return this.offsets.length;
+  }
+
+  /** True once END or zero-filled space has been read: no byte after can change the records. */
+  get stopped(): boolean {
+    return this.stopAt >= 0;
+  }
+
+  /** END, once it has arrived. */
+  get endRecord(): TlvEnd | null {
+    return this.end;
+  }
+
+  push(chunk: Uint8Array): void {
+    if (this.result) throw new Error('TlvIndexBuilder: push after finish');
+    const length = chunk.length;
+    if (length === 0) return;
+    const base = this.size;
+    this.size = base + length;
+    if (this.stopAt >= 0) {
+      this.noteAfterStop(chunk, 0);
+      return;
+    }
+    let at = 0; // where in the chunk the next header starts
+    if (this.headerFill > 0) {
+      const take = Math.min(TLV_HEADER_SIZE - this.headerFill, length);
+      this.header.set(chunk.subarray(0, take), this.headerFill);
+      this.headerFill += take;
+      if (this.headerFill < TLV_HEADER_SIZE) return;
+      this.headerFill = 0;
+      const h = this.header;
+      const type = this.le ? h[0] | (h[1] << 8) : (h[0] << 8) | h[1];
+      const len = readU32(h, 2, this.le);
+      this.pendingType = type;
+      this.pendingLength = len;
+      this.pendingNext = this.offset + TLV_HEADER_SIZE + len;
+      if (type === 0 && len === 0) {
+        this.stop(this.offset, chunk, take);
+        return;
+      }
+    }
+    if (this.pendingNext >= 0) {
+      const next = this.pendingNext;
+      if (this.pendingType === TYPE_END) this.captureEndCount(chunk, base);
+      if (next > this.size) return;
+      this.pendingNext = -1;
+      const last = next - 1 - base;
+      if (this.complete(this.offset, this.pendingType, this.pendingLength, last >= 0 ? chunk[last] : -1)) {
+        this.stop(next, chunk, next - base);
+        return;
+      }
+      this.offset = next;
+      at = next - base;
+    }
+    this.walk(chunk, base, at);
+  }
+
+  /** The walk over one chunk from a header boundary: the hot loop, for records wholly inside the chunk. */
+  private walk(bytes: Uint8Array, base: number, from: number): void {
+    const le = this.le;
+    const size = bytes.length;
+    const offsets = this.offsets;
+    const types = this.types;
+    const lengths = this.lengths;
+    let at = from;
+    for (;;) {
+      if (size - at < TLV_HEADER_SIZE) {
+        this.offset = base + at;
+        this.header.set(bytes.subarray(at));
+        this.headerFill = size - at;
+        return;
+      }
+      let type: number;
+      let len: number;
+      if (le) {
+        type = bytes[at] | (bytes[at + 1] << 8);
+        len = (bytes[at + 2] | (bytes[at + 3] << 8) | (bytes[at + 4] << 16) | (bytes[at + 5] << 24)) >>> 0;
+      } else {
+        type = (bytes[at] << 8) | bytes[at + 1];
+        len = ((bytes[at + 2] << 24) | (bytes[at + 3] << 16) | (bytes[at + 4] << 8) | bytes[at + 5]) >>> 0;
+      }
+      const next = at + TLV_HEADER_SIZE + len;
+      if (type === 0 && len === 0) {
+        this.stop(base + at, bytes, next);
+        return;
+      }
+      if (next > size || type === TYPE_END) {
+        // Contents still to come, or END (its count may be split): the careful path.
+        this.offset = base + at;
+        this.pendingType = type;
+        this.pendingLength = len;
+        this.pendingNext = base + next;
+        if (type === TYPE_END) this.captureEndCount(bytes, base);
+        if (next > size) return;
+        this.pendingNext = -1;
+        this.complete(base + at, type, len, bytes[next - 1]);
+        this.stop(base + next, bytes, next);
+        return;
+      }
+      if (this.room === 0) {
+        offsets.reserve(GROW_STEP);
+        types.reserve(GROW_STEP);
+        lengths.reserve(GROW_STEP);
+        this.room = GROW_STEP;
+      }
+      this.room--;
+      offsets.pushUnchecked(base + at);
+      types.pushUnchecked(type);
+      lengths.pushUnchecked(len);
+      if (type === TYPE_STRING && len > 0 && bytes[next - 1] === 0) this.noteNulTerminated(base + at);
+      at = next;
+    }
+  }
+
+  /** Adds a record whose contents have all arrived; true when it is END (the walk stops). */
+  private complete(offset: number, type: number, len: number, lastByte: number): boolean {
+    if (this.room === 0) {
+      this.offsets.reserve(GROW_STEP);
+      this.types.reserve(GROW_STEP);
+      this.lengths.reserve(GROW_STEP);
+      this.room = GROW_STEP;
+    }
+    this.room--;
+    this.offsets.pushUnchecked(offset);
+    this.types.pushUnchecked(type);
+    this.lengths.pushUnchecked(len);
+    if (type === TYPE_END) {
+      const count = len >= 2 ? readU16(this.endCountBytes, 0, this.le) : null;
+      this.end = { index: this.offsets.length - 1, offset, count, wellFormed: len === 2 };
+      return true;
+    }
+    if (type === TYPE_STRING && len > 0 && lastByte === 0) this.noteNulTerminated(offset);
+    return false;
+  }
+
+  private noteNulTerminated(offset: number): void {
+    if (this.nulTerminated === 0) this.firstNulTerminated = offset;
+    this.nulTerminated++;
+  }
+
+  /** Copies the part of END's first two content bytes that lies in this chunk. */
+  private captureEndCount(bytes: Uint8Array, base: number): void {
+    const countAt = this.offset + TLV_HEADER_SIZE;
+    for (let k = 0; k < 2; k++) {
+      const local = countAt + k - base;
+      if (local >= 0 && local < bytes.length) this.endCountBytes[k] = bytes[local];
+    }
+  }
+
+  /** The walk stops for good at `offset`; bytes from chunk[from] on are after the stop. */
+  private stop(offset: number, bytes: Uint8Array, from: number): void {
+    this.stopAt = offset;
+    this.noteAfterStop(bytes, Math.min(from, bytes.length));
+  }
+
+  private noteAfterStop(bytes: Uint8Array, from: number): void {
+    if (!this.nonZeroAfterStop && firstNonZero(bytes, from, bytes.length) >= 0) this.nonZeroAfterStop = true;
+  }
+
+  /** Records complete so far. See TlvProgress. */
+  progress(): TlvProgress {
+    return {
+      bytesRead: this.size,
+      count: this.offsets.length,
+      offsets: this.offsets.view(),
+      types: this.types.view(),
+      lengths: this.lengths.view(),
+      end: this.end,
+      stopped: this.stopAt >= 0,
+    };
+  }
+
+  /** The index of everything pushed. Call once, after the last chunk. Never throws. */
+  finish(): TlvIndex {
+    if (this.result) return this.result;
+    const size = this.size;
+    const diagnostics: Diagnostic[] = [];
+    let trailing: TrailingSpace | null = null;
+    const end = this.end;
+    if (end) {
+      if (!end.wellFormed) {
+        const len = this.lengths.get(end.index);
+        diagnostics.push(
+          diagnostic(
+            'malformed-end',
+            'warning',
+            end.offset,
+            `END at ${formatOffset(end.offset)} has ${len} bytes of contents instead of 2${end.count === null ? '' : `; its count reads as ${end.count}`}.`,
+          ),
+        );
+      }
+      if (this.stopAt < size) trailing = trailingSpace(this.stopAt, size, !this.nonZeroAfterStop);
+    } else if (this.stopAt >= 0) {
+      const offset = this.stopAt;
+      diagnostics.push(
+        diagnostic(
+          'missing-end',
+          'error',
+          offset,
+          `Zero-filled space at ${formatOffset(offset)} where a message or END should be: no END record. The log may be incomplete.`,
+        ),
+      );
+      // The six header bytes are zero; what follows them decides.
+      trailing = trailingSpace(offset, size, !this.nonZeroAfterStop);
+    } else if (this.pendingNext >= 0) {
+      const offset = this.offset;
+      diagnostics.push(
+        diagnostic(
+          'length-overflow',
+          'error',
+          offset,
+          `The header at ${formatOffset(offset)} (type ${this.pendingType}) claims ${this.pendingLength} bytes, but only ${size - offset - TLV_HEADER_SIZE} remain. Decoding stopped; the rest is shown raw.`,
+        ),
+      );
+      // Not zero: a header with a length that overflows has a non-zero length.
+      trailing = trailingSpace(offset, size, false);
+    } else if (this.headerFill > 0) {
+      const offset = this.offset;
+      diagnostics.push(
+        diagnostic(
+          'truncated-header',
+          'error',
+          offset,
+          `Only ${size - offset} byte(s) remain at ${formatOffset(offset)}: too few for a 6-byte header. No END record; the log may be incomplete.`,
+        ),
+      );
+      trailing = trailingSpace(offset, size, isAllZero(this.header, 0, this.headerFill));
+    } else {
+      diagnostics.push(
+        diagnostic(
+          'missing-end',
+          'error',
+          size,
+          size === 0
+            ? 'The buffer is empty.'
+            : 'No END record: the buffer was cut short or was not written in TLV mode. The log may be incomplete.',
+        ),
+      );
+    }
+    if (this.nulTerminated > 0) {
+      const first = this.firstNulTerminated;
+      diagnostics.push(
+        diagnostic(
+          'nul-terminated',
+          'info',
+          first,
+          `${this.nulTerminated} STRING record(s) end in a NUL byte (first at ${formatOffset(first)}); it is dropped from their text.`,
+        ),
+      );
+    }
+    if (end && trailing && !trailing.allZero) {
+      diagnostics.push(
+        diagnostic(
+          'trailing-data',
+          'info',
+          trailing.offset,
+          `${trailing.length} byte(s) after END are not all zero. They are not part of the log (left over in the buffer) and are not decoded.`,
+        ),
+      );
+    }
+    const count = this.offsets.length;
+    this.result = {
+      format: 'tlv',
+      byteOrder: this.byteOrder,
+      size,
+      count,
+      offsets: this.offsets.view(),
+      types: this.types.view(),
+      lengths: this.lengths.view(),
+      end,
+      trailing,
+      nulTerminatedStrings: this.nulTerminated,
+      diagnostics,
+    };
+    return this.result;
+  }
+}
+
+function trailingSpace(offset: number, size: number, allZero: boolean): TrailingSpace | null {
+  return offset >= size ? null : { offset, length: size - offset, allZero };
+}
+
+/**
+ * Walks a TLV buffer held whole: the builder fed one chunk. Never throws:
+ * every problem becomes a diagnostic with its byte offset, and every record
+ * before it is kept.
+ */
+export function walkTlv(bytes: Uint8Array, byteOrder: ByteOrder): TlvIndex {
+  const builder = new TlvIndexBuilder(byteOrder, bytes.length);
+  builder.push(bytes);
+  return builder.finish();
+}
+
+type WalkOutcome = 'end' | 'malformed-end' | 'stopped';
+
+function outcomeOf(builder: TlvIndexBuilder): WalkOutcome {
+  const end = builder.endRecord;
+  return end ? (end.wellFormed ? 'end' : 'malformed-end') : 'stopped';
+}
+
+/** Which walk wins (tlv-log-format.md 1.3): the one ending at a well-formed END, then the one with more records, then little-endian. */
 function better(
   le: { records: number; outcome: WalkOutcome },
   be: { records: number; outcome: WalkOutcome },
@@ -81,204 +434,73 @@ function better(
 }
 
 /**
- * Byte order by the rule of tlv-log-format.md 1.3, walking both orders in
- * growing steps so that only the ambiguous prefix is walked twice.
+ * Byte order by the rule of tlv-log-format.md 1.3 on a buffer fed in chunks:
+ * both walks run side by side, and the index of the winner is the result, so
+ * the buffer is walked once in the right order. In the wrong order a length is
+ * thousands of times too large: that walk waits for contents that never
+ * come, which costs nothing, and is dropped as soon as the other has more
+ * records than it can ever reach.
+ *
+ * Provisional until finish(): `leader()` is the order that would win if the
+ * buffer ended now; a walk waiting for a huge record may still complete it.
  */
+export class TlvByteOrderChooser {
+  private little: TlvIndexBuilder | null;
+  private big: TlvIndexBuilder | null;
+
+  constructor(sizeHint?: number) {
+    this.little = new TlvIndexBuilder('little', sizeHint);
+    this.big = new TlvIndexBuilder('big', sizeHint);
+  }
+
+  push(chunk: Uint8Array): void {
+    this.little?.push(chunk);
+    this.big?.push(chunk);
+    this.prune();
+  }
+
+  /** Drops a walk that has stopped and can no longer win, whatever the rest of the buffer holds. */
+  private prune(): void {
+    const le = this.little;
+    const be = this.big;
+    if (!le || !be) return;
+    const loses = (done: TlvIndexBuilder, other: TlvIndexBuilder, otherIsLittle: boolean) =>
+      done.stopped &&
+      outcomeOf(done) !== 'end' &&
+      (other.count > done.count || (otherIsLittle && other.count === done.count));
+    if (loses(le, be, false)) this.little = null;
+    else if (loses(be, le, true)) this.big = null;
+  }
+
+  /** The walk that would win if the buffer ended here. */
+  leader(): TlvIndexBuilder {
+    const le = this.little;
+    const be = this.big;
+    if (!le) return be as TlvIndexBuilder;
+    if (!be) return le;
+    const lead = better(
+      { records: le.count, outcome: outcomeOf(le) },
+      { records: be.count, outcome: outcomeOf(be) },
+    );
+    return lead === 'little' ? le : be;
+  }
+
+  finish(): TlvIndex {
+    const le = this.little?.finish();
+    const be = this.big?.finish();
+    if (!le) return be as TlvIndex;
+    if (!be) return le;
+    const walk = (index: TlvIndex) => ({
+      records: index.count,
+      outcome: (index.end ? (index.end.wellFormed ? 'end' : 'malformed-end') : 'stopped') as WalkOutcome,
+    });
+    return better(walk(le), walk(be)) === 'little' ? le : be;
+  }
+}
+
+/** Byte order by the rule of tlv-log-format.md 1.3, for a buffer held whole. */
 export function detectByteOrder(bytes: Uint8Array): ByteOrder {
-  let limit = 64;
-  for (;;) {
-    const le = probe(bytes, true, limit);
-    const be = probe(bytes, false, limit);
-    const leDone = le.outcome !== 'limit';
-    const beDone = be.outcome !== 'limit';
-    if (leDone && beDone) return better(le, be);
-    if (leDone || beDone) {
-      const done = leDone ? le : be;
-      // A walk that stopped without a good END loses to one that is still going with more records.
-      if (done.outcome !== 'end') return leDone ? 'big' : 'little';
-      // It ended well: the other must be walked to its end to compare.
-      const other = probe(bytes, !leDone, Number.MAX_SAFE_INTEGER);
-      return leDone ? better(le, other) : better(other, be);
-    }
-    limit *= 8;
-  }
-}
-
-/** True when the first header, in this byte order, is STRING or END and its contents fit. */
-export function firstHeaderLooksTlv(bytes: Uint8Array, littleEndian: boolean): boolean {
-  if (bytes.length < TLV_HEADER_SIZE) return false;
-  const type = readU16(bytes, 0, littleEndian);
-  const len = readU32(bytes, 2, littleEndian);
-  return (type === TYPE_STRING || type === TYPE_END) && TLV_HEADER_SIZE + len <= bytes.length;
-}
-
-function trailingAt(bytes: Uint8Array, offset: number): TrailingSpace | null {
-  if (offset >= bytes.length) return null;
-  return { offset, length: bytes.length - offset, allZero: isAllZero(bytes, offset, bytes.length) };
-}
-
-/**
- * Walks a TLV buffer. Never throws: every problem becomes a diagnostic with
- * its byte offset, and every record before it is kept.
- */
-export function walkTlv(bytes: Uint8Array, byteOrder: ByteOrder): TlvIndex {
-  const le = byteOrder === 'little';
-  const size = bytes.length;
-  const diagnostics: Diagnostic[] = [];
-  // Verifier messages average 20-60 bytes; start near that and double if needed.
-  const capacity = Math.min(Math.ceil(size / TLV_HEADER_SIZE) + 1, Math.ceil(size / 32) + 64);
-  let offsets = new Uint32Array(capacity);
-  let types = new Uint16Array(capacity);
-  let lengths = new Uint32Array(capacity);
-  let count = 0;
-  let end: TlvEnd | null = null;
-  let nulTerminated = 0;
-  let firstNulTerminated = -1;
-  let stopAt = -1; // where decoding stopped without END (trailing begins here)
-  let offset = 0;
-
-  for (;;) {
-    if (offset === size) {
-      diagnostics.push(
-        diagnostic(
-          'missing-end',
-          'error',
-          offset,
-          size === 0
-            ? 'The buffer is empty.'
-            : 'No END record: the buffer was cut short or was not written in TLV mode. The log may be incomplete.',
-        ),
-      );
-      break;
-    }
-    if (size - offset < TLV_HEADER_SIZE) {
-      diagnostics.push(
-        diagnostic(
-          'truncated-header',
-          'error',
-          offset,
-          `Only ${size - offset} byte(s) remain at ${formatOffset(offset)}: too few for a 6-byte header. No END record; the log may be incomplete.`,
-        ),
-      );
-      stopAt = offset;
-      break;
-    }
-    let type: number;
-    let len: number;
-    if (le) {
-      type = bytes[offset] | (bytes[offset + 1] << 8);
-      len =
-        (bytes[offset + 2] |
-          (bytes[offset + 3] << 8) |
-          (bytes[offset + 4] << 16) |
-          (bytes[offset + 5] << 24)) >>>
-        0;
-    } else {
-      type = (bytes[offset] << 8) | bytes[offset + 1];
-      len =
-        ((bytes[offset + 2] << 24) |
-          (bytes[offset + 3] << 16) |
-          (bytes[offset + 4] << 8) |
-          bytes[offset + 5]) >>>
-        0;
-    }
-    const next = offset + TLV_HEADER_SIZE + len;
-    if (next > size) {
-      diagnostics.push(
-        diagnostic(
-          'length-overflow',
-          'error',
-          offset,
-          `The header at ${formatOffset(offset)} (type ${type}) claims ${len} bytes, but only ${size - offset - TLV_HEADER_SIZE} remain. Decoding stopped; the rest is shown raw.`,
-        ),
-      );
-      stopAt = offset;
-      break;
-    }
-    if (type === 0 && len === 0) {
-      diagnostics.push(
-        diagnostic(
-          'missing-end',
-          'error',
-          offset,
-          `Zero-filled space at ${formatOffset(offset)} where a message or END should be: no END record. The log may be incomplete.`,
-        ),
-      );
-      stopAt = offset;
-      break;
-    }
-    if (count === offsets.length) {
-      const grown = count * 2;
-      const o = new Uint32Array(grown);
-      o.set(offsets);
-      offsets = o;
-      const t = new Uint16Array(grown);
-      t.set(types);
-      types = t;
-      const l = new Uint32Array(grown);
-      l.set(lengths);
-      lengths = l;
-    }
-    offsets[count] = offset;
-    types[count] = type;
-    lengths[count] = len;
-    count++;
-    if (type === TYPE_END) {
-      const wellFormed = len === 2;
-      const countValue = len >= 2 ? readU16(bytes, offset + TLV_HEADER_SIZE, le) : null;
-      end = { index: count - 1, offset, count: countValue, wellFormed };
-      if (!wellFormed) {
-        diagnostics.push(
-          diagnostic(
-            'malformed-end',
-            'warning',
-            offset,
-            `END at ${formatOffset(offset)} has ${len} bytes of contents instead of 2${countValue === null ? '' : `; its count reads as ${countValue}`}.`,
-          ),
-        );
-      }
-      stopAt = next;
-      break;
-    }
-    if (type === TYPE_STRING && len > 0 && bytes[next - 1] === 0) {
-      if (nulTerminated === 0) firstNulTerminated = offset;
-      nulTerminated++;
-    }
-    offset = next;
-  }
-
-  if (nulTerminated > 0) {
-    diagnostics.push(
-      diagnostic(
-        'nul-terminated',
-        'info',
-        firstNulTerminated,
-        `${nulTerminated} STRING record(s) end in a NUL byte (first at ${formatOffset(firstNulTerminated)}); it is dropped from their text.`,
-      ),
-    );
-  }
-  const trailing = stopAt >= 0 ? trailingAt(bytes, stopAt) : null;
-  if (end && trailing && !trailing.allZero) {
-    diagnostics.push(
-      diagnostic(
-        'trailing-data',
-        'info',
-        trailing.offset,
-        `${trailing.length} byte(s) after END are not all zero. They are not part of the log (left over in the buffer) and are not decoded.`,
-      ),
-    );
-  }
-  return {
-    format: 'tlv',
-    byteOrder,
-    size,
-    count,
-    offsets: offsets.subarray(0, count),
-    types: types.subarray(0, count),
-    lengths: lengths.subarray(0, count),
-    end,
-    trailing,
-    nulTerminatedStrings: nulTerminated,
-    diagnostics,
-  };
+  const chooser = new TlvByteOrderChooser(bytes.length);
+  chooser.push(bytes);
+  return chooser.finish().byteOrder;
 }
