@@ -120,3 +120,15 @@ export function firstNonZero(bytes: Uint8Array, from: number, to: number): numbe
   for (; i < to; i++) if (bytes[i] !== 0) return i;
   return -1;
 }
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * UTF-8 text of bytes[start, end). Chromium's TextDecoder (and Blob) refuse
+ * views of a resizable ArrayBuffer, which a streamed log sits on
+ * (GrowingBuffer): such a slice is copied first, one record's worth.
+ */
+export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  const view = bytes.subarray(start, end);
+  return utf8.decode((bytes.buffer as { resizable?: boolean }).resizable ? view.slice() : view);
+}

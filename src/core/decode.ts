@@ -3,10 +3,10 @@
  * A DecodedLog holds the original bytes and a columnar index over them;
  * a record's text is decoded only when asked for.
  */
-import { chooseByteOrder, detectFormat } from './detect.ts';
-import { diagnostic, formatCount } from './diagnostics.ts';
-import { indexText, lineRange, type TextIndex } from './text.ts';
-import { END_COUNT_SATURATED, TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING, walkTlv } from './tlv.ts';
+import { decodeUtf8 } from './bytes.ts';
+import { type IndexedLog, indexLog } from './indexer.ts';
+import { lineRange, type TextIndex } from './text.ts';
+import { TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING } from './tlv.ts';
 import type { ByteOrder, Diagnostic, LogFormat, TrailingSpace, TruncationVerdict } from './types.ts';
 
 export interface DecodeOptions {
@@ -15,8 +15,6 @@ export interface DecodeOptions {
   /** Force a byte order for TLV instead of detecting it. */
   byteOrder?: ByteOrder;
 }
-
-const utf8 = new TextDecoder('utf-8');
 
 export class DecodedLog {
   readonly bytes: Uint8Array;
@@ -28,48 +26,24 @@ export class DecodedLog {
   readonly truncation: TruncationVerdict;
   readonly diagnostics: Diagnostic[];
 
-  constructor(bytes: Uint8Array, options: DecodeOptions = {}, extraDiagnostics: Diagnostic[] = []) {
+  /**
+   * `indexed`: the index of these bytes when it was built already, as bytes
+   * arrived (LogIndexer, LogStream); otherwise the bytes are indexed here.
+   */
+  constructor(
+    bytes: Uint8Array,
+    options: DecodeOptions = {},
+    extraDiagnostics: Diagnostic[] = [],
+    indexed: IndexedLog = indexLog(bytes, options),
+  ) {
     this.bytes = bytes;
-    const detected = options.format
-      ? { format: options.format, reason: 'chosen by the user' }
-      : detectFormat(bytes);
-    this.formatReason = detected.reason;
-    if (bytes.length === 0 && !options.format) {
-      this.format = null;
-      this.byteOrder = null;
-      this.byteOrderReason = null;
-      this.index = null;
-      this.truncation = {
-        truncated: false,
-        dropped: null,
-        saturated: false,
-        mode: null,
-        rewound: false,
-        message: 'The buffer is empty: there is no log.',
-      };
-      this.diagnostics = [
-        ...extraDiagnostics,
-        diagnostic('empty', 'error', 0, 'The buffer is empty: there is no log to read.'),
-      ];
-      return;
-    }
-    this.format = detected.format;
-    if (detected.format === 'tlv') {
-      const order = chooseByteOrder(bytes, options.byteOrder);
-      this.byteOrder = order.byteOrder;
-      this.byteOrderReason = order.reason;
-      const index = walkTlv(bytes, order.byteOrder);
-      this.index = index;
-      this.truncation = tlvVerdict(index);
-      this.diagnostics = [...extraDiagnostics, ...index.diagnostics];
-    } else {
-      this.byteOrder = null;
-      this.byteOrderReason = null;
-      const index = indexText(bytes);
-      this.index = index;
-      this.truncation = index.truncation;
-      this.diagnostics = [...extraDiagnostics, ...index.diagnostics];
-    }
+    this.format = indexed.format;
+    this.formatReason = indexed.formatReason;
+    this.byteOrder = indexed.byteOrder;
+    this.byteOrderReason = indexed.byteOrderReason;
+    this.index = indexed.index;
+    this.truncation = indexed.truncation;
+    this.diagnostics = [...extraDiagnostics, ...indexed.diagnostics];
   }
 
   get size(): number {
@@ -129,7 +103,7 @@ export class DecodedLog {
       if (index.types[i] !== TYPE_STRING) return null;
       if (end > start && this.bytes[end - 1] === 0) end--;
     }
-    return utf8.decode(this.bytes.subarray(start, end));
+    return decodeUtf8(this.bytes, start, end);
   }
 
   /** The raw bytes of a record, header included for TLV. */
@@ -145,37 +119,4 @@ export function decodeLog(
   extraDiagnostics: Diagnostic[] = [],
 ): DecodedLog {
   return new DecodedLog(bytes, options, extraDiagnostics);
-}
-
-function tlvVerdict(index: TlvIndex): TruncationVerdict {
-  const base = { dropped: null, saturated: false, mode: null, rewound: false } as const;
-  const end = index.end;
-  if (!end) {
-    const stop = index.diagnostics.find((d) => d.severity === 'error');
-    const detail =
-      stop && stop.code !== 'missing-end' ? ` Decoding stopped at byte ${stop.offset} (${stop.code}).` : '';
-    return {
-      ...base,
-      truncated: true,
-      message: `No END record: the buffer was cut short or not written in TLV mode, so the log may be incomplete.${detail}`,
-    };
-  }
-  const count = end.count ?? 0;
-  const malformed = end.wellFormed ? '' : ' (END is malformed, so this count is suspect)';
-  if (count === 0) {
-    return end.wellFormed
-      ? { ...base, truncated: false, message: 'Complete: END reports no dropped messages.' }
-      : { ...base, truncated: false, message: 'END is malformed; it reports no dropped messages.' };
-  }
-  const saturated = count === END_COUNT_SATURATED;
-  const n = formatCount(count);
-  return {
-    ...base,
-    truncated: true,
-    dropped: count,
-    saturated,
-    message: saturated
-      ? `At least ${n} messages were dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`
-      : `${n} message${count === 1 ? ' was' : 's were'} dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`,
-  };
 }

@@ -6,6 +6,7 @@
  * (a future kernel's extra information) may sit inside a line: they belong to
  * no line and do not break one. END closes the last line.
  */
+import { decodeUtf8 } from './bytes.ts';
 import { TLV_HEADER_SIZE, type TlvIndex, TYPE_END, TYPE_STRING } from './tlv.ts';
 
 export interface JoinedLines {
@@ -62,8 +63,6 @@ export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
   };
 }
 
-const utf8 = new TextDecoder('utf-8');
-
 /** Text of joined line i, without its final newline. */
 export function joinedLineText(bytes: Uint8Array, index: TlvIndex, lines: JoinedLines, i: number): string {
   let text = '';
@@ -72,7 +71,7 @@ export function joinedLineText(bytes: Uint8Array, index: TlvIndex, lines: Joined
     const start = index.offsets[r] + TLV_HEADER_SIZE;
     let end = start + index.lengths[r];
     if (end > start && bytes[end - 1] === 0) end--;
-    text += utf8.decode(bytes.subarray(start, end));
+    text += decodeUtf8(bytes, start, end);
   }
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }

@@ -4,9 +4,9 @@
  * original bytes. No text is decoded here.
  */
 import { firstNonZero, isAllZero, readU16, readU32 } from './bytes.ts';
-import { diagnostic, formatOffset } from './diagnostics.ts';
+import { diagnostic, formatCount, formatOffset } from './diagnostics.ts';
 import { Growable } from './growable.ts';
-import type { ByteOrder, Diagnostic, TrailingSpace } from './types.ts';
+import type { ByteOrder, Diagnostic, TrailingSpace, TruncationVerdict } from './types.ts';
 
 export const TLV_HEADER_SIZE = 6;
 /** The kernel keeps this much at the end of the buffer for END (6 header + 2 count). */
@@ -40,14 +40,6 @@ export interface TlvIndex {
   /** STRING records whose contents end in a NUL, which is dropped from their text. */
   nulTerminatedStrings: number;
   diagnostics: Diagnostic[];
-}
-
-/** True when the first header, in this byte order, is STRING or END and its contents fit. */
-export function firstHeaderLooksTlv(bytes: Uint8Array, littleEndian: boolean): boolean {
-  if (bytes.length < TLV_HEADER_SIZE) return false;
-  const type = readU16(bytes, 0, littleEndian);
-  const len = readU32(bytes, 2, littleEndian);
-  return (type === TYPE_STRING || type === TYPE_END) && TLV_HEADER_SIZE + len <= bytes.length;
 }
 
 /** What is known while the bytes are still arriving. */
@@ -472,6 +464,11 @@ export class TlvByteOrderChooser {
     else if (loses(be, le, true)) this.big = null;
   }
 
+  /** True once one walk has been ruled out: no later byte can change the order. */
+  get decided(): boolean {
+    return !this.little || !this.big;
+  }
+
   /** The walk that would win if the buffer ended here. */
   leader(): TlvIndexBuilder {
     const le = this.little;
@@ -503,4 +500,38 @@ export function detectByteOrder(bytes: Uint8Array): ByteOrder {
   const chooser = new TlvByteOrderChooser(bytes.length);
   chooser.push(bytes);
   return chooser.finish().byteOrder;
+}
+
+/** The truncation verdict of a TLV walk: END's count, or no END at all. */
+export function tlvVerdict(index: TlvIndex): TruncationVerdict {
+  const base = { dropped: null, saturated: false, mode: null, rewound: false } as const;
+  const end = index.end;
+  if (!end) {
+    const stop = index.diagnostics.find((d) => d.severity === 'error');
+    const detail =
+      stop && stop.code !== 'missing-end' ? ` Decoding stopped at byte ${stop.offset} (${stop.code}).` : '';
+    return {
+      ...base,
+      truncated: true,
+      message: `No END record: the buffer was cut short or not written in TLV mode, so the log may be incomplete.${detail}`,
+    };
+  }
+  const count = end.count ?? 0;
+  const malformed = end.wellFormed ? '' : ' (END is malformed, so this count is suspect)';
+  if (count === 0) {
+    return end.wellFormed
+      ? { ...base, truncated: false, message: 'Complete: END reports no dropped messages.' }
+      : { ...base, truncated: false, message: 'END is malformed; it reports no dropped messages.' };
+  }
+  const saturated = count === END_COUNT_SATURATED;
+  const n = formatCount(count);
+  return {
+    ...base,
+    truncated: true,
+    dropped: count,
+    saturated,
+    message: saturated
+      ? `At least ${n} messages were dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`
+      : `${n} message${count === 1 ? ' was' : 's were'} dropped: the buffer (${formatCount(index.size)} bytes) was too small${malformed}.`,
+  };
 }

@@ -21,7 +21,8 @@ export type DiagnosticCode =
   | 'no-terminator'
   | 'binary-text'
   | 'gzip-corrupt'
-  | 'gzip-too-large';
+  | 'gzip-too-large'
+  | 'file-too-large';
 
 export interface Diagnostic {
   code: DiagnosticCode;
