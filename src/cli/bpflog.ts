@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** The `bpflog` executable: Node I/O around main(). */
-import { readFile } from 'node:fs/promises';
 import { main } from './main.ts';
+import { openFileStream, readWholeFile } from './nodeIo.ts';
 
 const exitCode = await main(process.argv.slice(2), {
-  readFile: async (path) => new Uint8Array(await readFile(path)),
+  readFile: readWholeFile,
+  openStream: openFileStream,
   write: (text) =>
     new Promise<void>((resolve, reject) => {
       process.stdout.write(text, (err) => (err ? reject(err) : resolve()));

@@ -8,19 +8,36 @@ import {
   buildHashLink,
   buildShareLink,
   DEFAULT_SHARE_BASE,
+  type Diagnostic,
+  diagnostic,
   formatCount,
+  formatOffset,
   LINK_MAX_LENGTH,
   type LogFormat,
+  LogStream,
   linkLengthAdvice,
   loadLog,
   parseTypeMap,
   type TypeMap,
   type ViewState,
 } from '../core/index.ts';
-import { jsonReport, summaryText } from './report.ts';
+import { factsOf, jsonReport, summaryText } from './report.ts';
+import { SummaryStream } from './summaryStream.ts';
+
+/** A file being read: its bytes as they arrive, gunzipped when it is gzip. */
+export interface FileStream {
+  /** The file's size as stored (compressed, for gzip). */
+  fileSize: number;
+  gzipped: boolean;
+  chunks: AsyncIterable<Uint8Array>;
+  /** Stops reading (after the cap, or an error). */
+  close(): void;
+}
 
 export interface CliIo {
   readFile(path: string): Promise<Uint8Array>;
+  /** Rejects (with the error's `code`) when the file cannot be opened. */
+  openStream(path: string): Promise<FileStream>;
   write(text: string): Promise<void>;
   error(text: string): void;
 }
@@ -91,14 +108,18 @@ function byteOrderOption(v: string): ByteOrder {
   return v;
 }
 
+function cannotRead(path: string, e: unknown): UsageError {
+  const code = (e as { code?: string }).code;
+  const why =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+  return new UsageError(`cannot read ${path}: ${why}`);
+}
+
 async function readOrFail(io: CliIo, path: string): Promise<Uint8Array> {
   try {
     return await io.readFile(path);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UsageError(`cannot read ${path}: ${why}`);
+    throw cannotRead(path, e);
   }
 }
 
@@ -109,19 +130,56 @@ async function loadTypes(io: CliIo, path: string | undefined): Promise<TypeMap> 
   return map;
 }
 
+/**
+ * Streams the file through the indexer. The summary (and --json --summary)
+ * keeps no more than a megabyte of the log, so memory stays flat; --json with
+ * records needs every record's bytes, so it keeps the whole buffer (grown
+ * in place, up to 1 GiB).
+ */
 async function inspect(args: string[], io: CliIo): Promise<void> {
   const options = parseInspect(args);
   const types = await loadTypes(io, options.typesFile);
-  const input = await readOrFail(io, options.file);
-  const { log, compressedSize } = await loadLog(input, {
+  let file: FileStream;
+  try {
+    file = await io.openStream(options.file);
+  } catch (e) {
+    throw cannotRead(options.file, e);
+  }
+  const indexOptions = {
     format: options.format,
     byteOrder: options.byteOrder,
-  });
+    sizeHint: file.gzipped ? undefined : file.fileSize,
+  };
+  const sink =
+    options.json && !options.summary ? new LogStream(indexOptions) : new SummaryStream(indexOptions);
+  const diagnostics: Diagnostic[] = [];
+  let read = 0;
+  try {
+    for await (const chunk of file.chunks) {
+      read += chunk.length;
+      if (!sink.push(chunk)) break;
+    }
+  } catch (e) {
+    if (!file.gzipped) throw cannotRead(options.file, e);
+    diagnostics.push(
+      diagnostic(
+        'gzip-corrupt',
+        'error',
+        read,
+        `The gzip stream is damaged (${(e as Error).message || 'unreadable'}); the ${formatCount(read)} bytes decompressed before ${formatOffset(read)} are shown.`,
+      ),
+    );
+  } finally {
+    file.close();
+  }
+  const log = sink instanceof LogStream ? sink.finish(diagnostics) : null;
+  const facts = log ? factsOf(log) : (sink as SummaryStream).finish(diagnostics);
+  const compressedSize = file.gzipped ? file.fileSize : null;
   if (!options.json) {
-    await io.write(summaryText(options.file, log, compressedSize, types));
+    await io.write(summaryText(options.file, facts, compressedSize, types));
     return;
   }
-  for (const chunk of jsonReport(log, types, { records: !options.summary })) await io.write(chunk);
+  for (const chunk of jsonReport(facts, types, { records: log })) await io.write(chunk);
 }
 
 interface ShareOptions {

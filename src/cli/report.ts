@@ -4,12 +4,18 @@
  * giant string. No Node APIs here, so the page could reuse it.
  */
 import {
+  type ByteOrder,
   type DecodedLog,
+  type Diagnostic,
   formatCount,
   formatOffset,
+  type LogFormat,
   logTail,
+  type TailLine,
   type TextIndex,
   type TlvIndex,
+  type TrailingSpace,
+  type TruncationVerdict,
   type TypeMap,
   typeLabel,
   verifierOutcome,
@@ -39,17 +45,46 @@ export interface TypeCount {
   count: number;
 }
 
-/** Records per TLV type, in order of type value. One pass over the type column. */
+/**
+ * Records per TLV type, in order of type value. One pass over the type
+ * column (and the counts of records a summary's walk dropped).
+ */
 export function countTypes(index: TlvIndex): TypeCount[] {
-  const counts = new Map<number, number>();
-  const { types, count } = index;
-  for (let i = 0; i < count; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
+  const counts = new Map<number, number>(index.droppedTypeCounts ?? []);
+  const { types } = index;
+  for (let i = 0; i < types.length; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([type, c]) => ({ type, count: c }));
+}
+
+/** What the summary and the JSON head and tail say about a log: from a DecodedLog, or a streamed summary that kept no bytes. */
+export interface LogFacts {
+  size: number;
+  format: LogFormat | null;
+  formatReason: string;
+  byteOrder: ByteOrder | null;
+  byteOrderReason: string | null;
+  index: TlvIndex | TextIndex | null;
+  recordCount: number;
+  /** The log's last lines, for the verifier's outcome. */
+  tail: TailLine[];
+  trailing: TrailingSpace | null;
+  end: { offset: number; count: number | null } | null;
+  truncation: TruncationVerdict;
+  diagnostics: Diagnostic[];
+}
+
+export function factsOf(log: DecodedLog): LogFacts {
+  const { size, format, formatReason, byteOrder, byteOrderReason, index, recordCount, trailing, end } = log;
+  const { truncation, diagnostics } = log;
+  return {
+    ...{ size, format, formatReason, byteOrder, byteOrderReason, index, recordCount, trailing, end },
+    ...{ truncation, diagnostics, tail: logTail(log) },
+  };
 }
 
 export function summaryText(
   name: string,
-  log: DecodedLog,
+  log: LogFacts,
   compressedSize: number | null,
   types: TypeMap,
 ): string {
@@ -81,7 +116,7 @@ export function summaryText(
       `lines: ${n(index.lineCount)} in ${n(index.textLength)} bytes of text, ${index.terminator === null ? 'no terminating NUL' : `NUL at ${formatOffset(index.terminator)}`}`,
     );
   }
-  const outcome = verifierOutcome(logTail(log));
+  const outcome = verifierOutcome(log.tail);
   if (outcome.summary) {
     out.push(`verifier: processed ${n(outcome.summary.insns)} insns (limit ${n(outcome.summary.limit)})`);
   }
@@ -106,7 +141,7 @@ export function summaryText(
 }
 
 /** The JSON object's fields other than `records`, in the documented order. */
-function head(log: DecodedLog, types: TypeMap) {
+function head(log: LogFacts, types: TypeMap) {
   const index = log.index;
   return {
     format: log.format,
@@ -124,10 +159,10 @@ function head(log: DecodedLog, types: TypeMap) {
   };
 }
 
-function tail(log: DecodedLog) {
+function tail(log: LogFacts) {
   const { truncated, dropped, saturated, mode, rewound, message } = log.truncation;
   return {
-    verifier: verifierOutcome(logTail(log)),
+    verifier: verifierOutcome(log.tail),
     end: log.end,
     truncation: { truncated, dropped, mode, saturated, rewound, message },
     trailing: log.trailing,
@@ -145,14 +180,15 @@ function tail(log: DecodedLog) {
  * the chunks are one JSON object.
  */
 export function* jsonReport(
-  log: DecodedLog,
+  facts: LogFacts,
   types: TypeMap,
-  options: { records: boolean; chunkSize?: number },
+  options: { records: DecodedLog | null; chunkSize?: number },
 ): Generator<string> {
   const chunkSize = options.chunkSize ?? 1 << 20;
-  const first = JSON.stringify(head(log, types));
-  const last = JSON.stringify(tail(log));
-  if (!options.records) {
+  const first = JSON.stringify(head(facts, types));
+  const last = JSON.stringify(tail(facts));
+  const log = options.records;
+  if (!log) {
     yield `${first.slice(0, -1)},${last.slice(1)}\n`;
     return;
   }

@@ -1,5 +1,6 @@
 /** The core's public surface. Pure TypeScript: runs in the page, a Web Worker and Node. */
 
+export { decodeUtf8, TailWindow } from './bytes.ts';
 export * from './decode.ts';
 export * from './detect.ts';
 export * from './diagnostics.ts';

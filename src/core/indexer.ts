@@ -122,6 +122,17 @@ export class LogIndexer {
     else this.tlv?.push(chunk);
   }
 
+  /**
+   * Forgets the columns of records already counted, keeping the last `keep`
+   * TLV records (text keeps none): for a summary of a huge log, whose memory
+   * then stays flat. See TlvIndexBuilder.dropRecords and TextIndexBuilder.dropLines.
+   */
+  dropRecords(keep: number): void {
+    this.text?.dropLines();
+    if (this.tlv instanceof TlvIndexBuilder) this.tlv.dropRecords(keep);
+    else this.tlv?.dropRecords(keep);
+  }
+
   progress(): IndexProgress {
     const choice = this.formatChoice;
     const tlv = this.tlv instanceof TlvByteOrderChooser ? this.tlv.leader() : this.tlv;

@@ -22,6 +22,11 @@ export interface TextIndex {
   trailing: TrailingSpace | null;
   truncation: TruncationVerdict;
   diagnostics: Diagnostic[];
+  /**
+   * Only after TextIndexBuilder.dropLines (a summary's scan): lineStarts
+   * begins at this line. Never set on an index a DecodedLog holds.
+   */
+  firstLine?: number;
 }
 
 const NEWLINE = 0x0a;
@@ -222,6 +227,8 @@ export class TextIndexBuilder {
   private staleLastText = -1;
   private staleNotText = false;
   private result: TextIndex | null = null;
+  /** Lines dropped by dropLines(). */
+  private firstLine = 0;
 
   /** `sizeHint`: the expected total, to size the line index once. */
   constructor(sizeHint = 1 << 20) {
@@ -357,14 +364,28 @@ export class TextIndexBuilder {
     }
   }
 
+  /**
+   * For a consumer that needs the line count, not the index (a summary of a
+   * 1 GiB log): forgets all line starts but the last. The index finish()
+   * returns then has `firstLine` set and lineStarts from that line on.
+   */
+  dropLines(): void {
+    const total = this.starts.length;
+    if (total <= 1) return;
+    this.starts.set(0, this.starts.get(total - 1));
+    this.starts.length = 1;
+    this.firstLine += total - 1;
+  }
+
   /** Bytes read and lines complete so far. See TextProgress. */
   progress(): TextProgress {
     const count = this.starts.length;
     const closed = this.terminator >= 0;
     return {
       bytesRead: this.size,
+      // The last start opens a line still arriving, unless the NUL has come; a start at the NUL opens none.
       completeLines:
-        closed && this.starts.get(count - 1) === this.terminator ? count - 1 : closed ? count : count - 1,
+        this.firstLine + (closed && this.starts.get(count - 1) !== this.terminator ? count : count - 1),
       lineStarts: this.starts.view(),
       terminator: closed ? this.terminator : null,
     };
@@ -443,12 +464,13 @@ export class TextIndexBuilder {
       textLength,
       terminator,
       lineStarts: starts.view(),
-      lineCount: starts.length,
+      lineCount: this.firstLine + starts.length,
       endsWithNewline,
       trailing,
       truncation,
       diagnostics,
     };
+    if (this.firstLine > 0) this.result.firstLine = this.firstLine;
     return this.result;
   }
 }

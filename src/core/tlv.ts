@@ -40,6 +40,13 @@ export interface TlvIndex {
   /** STRING records whose contents end in a NUL, which is dropped from their text. */
   nulTerminatedStrings: number;
   diagnostics: Diagnostic[];
+  /**
+   * Only after TlvIndexBuilder.dropRecords (a summary's walk): the columns
+   * hold records from this one on, and the types of those before are counted
+   * in droppedTypeCounts. Never set on an index a DecodedLog holds.
+   */
+  firstRecord?: number;
+  droppedTypeCounts?: Map<number, number>;
 }
 
 /** What is known while the bytes are still arriving. */
@@ -54,6 +61,8 @@ export interface TlvProgress {
   end: TlvEnd | null;
   /** True once the walk has stopped for good: at END, or at zero-filled space. */
   stopped: boolean;
+  /** Where it stopped (after END, or at the zero-filled space): the log's bytes end here. */
+  stoppedAt: number | null;
 }
 
 /** Records a column grows by at a time. */
@@ -97,6 +106,9 @@ export class TlvIndexBuilder {
   private nulTerminated = 0;
   private firstNulTerminated = -1;
   private result: TlvIndex | null = null;
+  /** Records dropped by dropRecords(), and their types. */
+  private firstRecord = 0;
+  private droppedTypeCounts: Map<number, number> | null = null;
 
   /** `sizeHint`: the expected total, to size the columns once. */
   constructor(
@@ -114,7 +126,30 @@ export class TlvIndexBuilder {
 
   /** Records complete so far (END included). */
   get count(): number {
-    return this.offsets.length;
+    return this.firstRecord + this.offsets.length;
+  }
+
+  /**
+   * For a consumer that needs counts, not columns (a summary of a 1 GiB
+   * buffer): forgets all but the last `keep` records' columns, counting their
+   * types first. The index finish() returns then holds columns from record
+   * `firstRecord` on, and `droppedTypeCounts` for the records before.
+   */
+  dropRecords(keep: number): void {
+    const total = this.offsets.length;
+    const drop = Math.max(0, total - keep);
+    if (drop === 0) return;
+    const types = this.types.view();
+    this.droppedTypeCounts ??= new Map();
+    const counts = this.droppedTypeCounts;
+    for (let i = 0; i < drop; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
+    for (const column of [this.offsets, this.types, this.lengths] as Growable<Uint32Array | Uint16Array>[]) {
+      const view = column.view();
+      view.copyWithin(0, drop);
+      column.length = total - drop;
+    }
+    this.firstRecord += drop;
+    this.room += drop;
   }
 
   /** True once END or zero-filled space has been read: no byte after can change the records. */
@@ -242,7 +277,7 @@ export class TlvIndexBuilder {
     this.lengths.pushUnchecked(len);
     if (type === TYPE_END) {
       const count = len >= 2 ? readU16(this.endCountBytes, 0, this.le) : null;
-      this.end = { index: this.offsets.length - 1, offset, count, wellFormed: len === 2 };
+      this.end = { index: this.count - 1, offset, count, wellFormed: len === 2 };
       return true;
     }
     if (type === TYPE_STRING && len > 0 && lastByte === 0) this.noteNulTerminated(offset);
@@ -277,12 +312,13 @@ export class TlvIndexBuilder {
   progress(): TlvProgress {
     return {
       bytesRead: this.size,
-      count: this.offsets.length,
+      count: this.count,
       offsets: this.offsets.view(),
       types: this.types.view(),
       lengths: this.lengths.view(),
       end: this.end,
       stopped: this.stopAt >= 0,
+      stoppedAt: this.stopAt >= 0 ? this.stopAt : null,
     };
   }
 
@@ -295,7 +331,7 @@ export class TlvIndexBuilder {
     const end = this.end;
     if (end) {
       if (!end.wellFormed) {
-        const len = this.lengths.get(end.index);
+        const len = this.lengths.get(end.index - this.firstRecord);
         diagnostics.push(
           diagnostic(
             'malformed-end',
@@ -374,7 +410,7 @@ export class TlvIndexBuilder {
         ),
       );
     }
-    const count = this.offsets.length;
+    const count = this.count;
     this.result = {
       format: 'tlv',
       byteOrder: this.byteOrder,
@@ -388,6 +424,10 @@ export class TlvIndexBuilder {
       nulTerminatedStrings: this.nulTerminated,
       diagnostics,
     };
+    if (this.firstRecord > 0) {
+      this.result.firstRecord = this.firstRecord;
+      this.result.droppedTypeCounts = this.droppedTypeCounts ?? new Map();
+    }
     return this.result;
   }
 }
@@ -462,6 +502,11 @@ export class TlvByteOrderChooser {
       (other.count > done.count || (otherIsLittle && other.count === done.count));
     if (loses(le, be, false)) this.little = null;
     else if (loses(be, le, true)) this.big = null;
+  }
+
+  dropRecords(keep: number): void {
+    this.little?.dropRecords(keep);
+    this.big?.dropRecords(keep);
   }
 
   /** True once one walk has been ruled out: no later byte can change the order. */
