@@ -10,7 +10,12 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rolldownOptions: {
-      input: { bpflog: 'src/cli/bpflog.ts', bench: 'src/bench/bench.ts', 'app-bench': 'src/bench/app.ts' },
+      input: {
+        bpflog: 'src/cli/bpflog.ts',
+        bench: 'src/bench/bench.ts',
+        'app-bench': 'src/bench/app.ts',
+        'big-logs': 'src/bench/bigLogs.ts',
+      },
       output: { entryFileNames: '[name].js', format: 'es' },
       // Playwright stays a runtime import of the bench, not bundled.
       external: [/^@playwright\//, /^playwright/],
