@@ -41,6 +41,10 @@ function canResize(): boolean {
  * committed as it fills), so what is there is never copied and views of it
  * stay valid. Where resizable buffers are missing, it falls back to doubling
  * (one copy per doubling), and says so in `inPlace`.
+ *
+ * Chromium 156's TextDecoder and Blob refuse views of a resizable buffer
+ * (Node's accept them): decode with `decodeUtf8` (bytes.ts), and `slice()`
+ * what goes into a Blob. `transferToFixedLength()` copies, so it is no way out.
  */
 export class GrowingBuffer {
   private buffer: ArrayBuffer;
