@@ -7,7 +7,7 @@
  *   node dist/cli/big-logs.js [DIR]            generate (if missing) and measure
  *   node dist/cli/big-logs.js --keep FILE      child mode: LogStream over FILE, prints peak RSS
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,20 +49,15 @@ function bigTlv(): Uint8Array {
 
 function timed(args: string[]): string {
   const t0 = performance.now();
-  let stderr = '';
-  let stdout = '';
-  try {
-    stdout = execFileSync('/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, ...args], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (e) {
-    stderr = String((e as { stderr?: string }).stderr ?? e);
-  }
+  const child = spawnSync('/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const seconds = (performance.now() - t0) / 1000;
-  const peak = /PEAK_KB=(\d+)/.exec(stderr || stdout);
-  return `${seconds.toFixed(1)} s, peak RSS ${peak ? (Number(peak[1]) / 1024).toFixed(0) : '?'} MB; ${stdout.split('\n').find((l) => l.startsWith('records') || l.startsWith('lines')) ?? stdout.slice(0, 200)}`;
+  const peak = /PEAK_KB=(\d+)/.exec(child.stderr);
+  const line =
+    child.stdout.split('\n').find((l) => /^(records|lines|\{)/.test(l)) ?? child.stderr.slice(0, 300);
+  return `${seconds.toFixed(1)} s, peak RSS ${peak ? (Number(peak[1]) / 1024).toFixed(0) : '?'} MB; ${line.slice(0, 160)}`;
 }
 
 async function keepAll(file: string): Promise<void> {
@@ -73,7 +68,6 @@ async function keepAll(file: string): Promise<void> {
   const log = stream.finish();
   const status = readFileSync('/proc/self/status', 'utf8');
   const peak = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) * 1024;
-  process.stderr.write(`PEAK_KB=${peak / 1024}\n`);
   process.stdout.write(
     `records ${log.recordCount}, ${((performance.now() - t0) / 1000).toFixed(1)} s in-process, peak ${(peak / log.size).toFixed(2)}x the log\n`,
   );

@@ -104,6 +104,11 @@ export class LogIndexer {
     this.feed(chunk);
   }
 
+  /** True once the format is known: push() then keeps no chunk. */
+  get formatKnown(): boolean {
+    return this.formatChoice !== null;
+  }
+
   private choose(choice: { format: LogFormat | null; reason: string }): void {
     this.formatChoice = choice;
     const hint = this.options.sizeHint;

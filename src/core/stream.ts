@@ -121,8 +121,13 @@ export class LogStream {
   push(chunk: Uint8Array): boolean {
     const from = this.store.length;
     const taken = this.store.append(chunk);
-    // Index the kept copy: the caller's chunk may be reused.
-    if (taken > 0) this.indexer.push(this.store.bytes().subarray(from, from + taken));
+    if (taken === 0) return false;
+    // The indexer holds chunks while the format is undecided: give it the kept copy then, as the
+    // caller's chunk may be reused. After, the caller's chunk: V8 before 12 reads typed arrays over a
+    // resizable buffer 2-3x slower.
+    this.indexer.push(
+      this.indexer.formatKnown ? chunk.subarray(0, taken) : this.store.bytes().subarray(from, from + taken),
+    );
     return this.store.dropped === 0;
   }
 
