@@ -321,3 +321,45 @@ describe('LogStream: the bytes kept as they arrive', () => {
     expect(log.index).toEqual(new DecodedLog(bytes.subarray(0, 1000)).index);
   });
 });
+
+describe('what is provisional while bytes arrive', () => {
+  it('leaves the format undecided until the first header’s contents arrive, then indexes what was held', () => {
+    const { bytes } = encodeTlv(
+      [{ type: TYPE_STRING, contents: new TextEncoder().encode('x'.repeat(100)) }],
+      {
+        byteOrder: 'big',
+      },
+    );
+    const indexer = new LogIndexer();
+    indexer.push(bytes.subarray(0, 50));
+    expect(indexer.progress()).toMatchObject({ format: null, formatFinal: false, records: 0, bytesRead: 50 });
+    indexer.push(bytes.subarray(50, 107));
+    expect(indexer.progress()).toMatchObject({
+      format: 'tlv',
+      formatFinal: true,
+      byteOrder: 'big',
+      records: 1,
+    });
+    indexer.push(bytes.subarray(107));
+    const result = indexer.finish();
+    expect(result.byteOrder).toBe('big');
+    expect(result.index).toEqual(walkTlv(bytes, 'big'));
+  });
+
+  it('keeps both byte orders open while the wrong one waits on a huge length, and has END only once it arrived', () => {
+    const bytes = fixtureBytes('tlv/oob-big-endian.bin');
+    const indexer = new LogIndexer();
+    indexer.push(bytes.subarray(0, 1000));
+    const early = indexer.progress();
+    // Little-endian reads the first length as millions of bytes: it waits, it has not lost yet.
+    expect(early).toMatchObject({ format: 'tlv', byteOrder: 'big', byteOrderFinal: false });
+    expect(early.records).toBeGreaterThan(0);
+    expect(early.tlv?.end).toBeNull();
+    indexer.push(bytes.subarray(1000));
+    const late = indexer.progress();
+    expect(late.tlv?.end).not.toBeNull();
+    const result = indexer.finish();
+    expect(result.byteOrder).toBe('big');
+    expect(result.index).toEqual(indexLog(bytes).index);
+  });
+});
