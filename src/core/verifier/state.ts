@@ -287,7 +287,8 @@ function parseRegValue(raw: string, slotTypes: string): StateValue {
       error: null,
     };
   }
-  const word = TYPE_WORD.exec(text)?.[0];
+  // `fp0`, `fp-8`, `fp[1]-8`: the stack pointer's type word is followed by its offset.
+  const word = /^fp(?=[-0-9[(]|$)/.test(text) ? 'fp' : TYPE_WORD.exec(text)?.[0];
   if (!word) return failedValue(raw, slotTypes, `not a value: ${text}`);
   const parts = splitTypeWord(word);
   let after = text.slice(word.length);
