@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { FIXTURES, fixtureBytes } from '../../testing/fixtures.ts';
+import { decodeLog } from '../decode.ts';
+import { buildVerifierLines } from './lines.ts';
 import {
   parseState,
   parseStateLine,
@@ -12,7 +14,6 @@ import {
   type StateLineForm,
   stateEntries,
 } from './state.ts';
-import { verifierLinesOf } from './testLines.ts';
 
 const entry = (text: string): StateEntry => {
   const state = parseState(` ${text}`);
@@ -151,7 +152,7 @@ describe('the state grammar on values the corpus holds', () => {
 
 /** Every state text of a corpus log parses without error and prints back byte for byte. */
 function checkCorpusLog(bytes: Uint8Array): number {
-  const lines = verifierLinesOf(bytes);
+  const lines = buildVerifierLines(decodeLog(bytes));
   let states = 0;
   for (let i = 0; i < lines.lineCount; i++) {
     const text = lines.text(i);

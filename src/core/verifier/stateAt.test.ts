@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { fixtureBytes } from '../../testing/fixtures.ts';
+import { decodeLog } from '../decode.ts';
 import type { VerifierLines } from './kinds.ts';
+import { buildVerifierLines } from './lines.ts';
 import { diffFromPreviousVisit, type StateAtLine, stateAt } from './stateAt.ts';
-import { linesOfText, verifierLinesOf } from './testLines.ts';
 
 /** `R0=1 R10=fp0` for frame `frame` of a state. */
 function printed(state: StateAtLine, frame = 0): string {
@@ -15,10 +16,8 @@ function lineOf(lines: VerifierLines, text: string, from = 0): number {
   throw new Error(`no line ${text}`);
 }
 
-const fromText = (text: string) => {
-  const all = text.split('\n');
-  return linesOfText((i) => all[i], all.length);
-};
+const verifierLinesOf = (bytes: Uint8Array) => buildVerifierLines(decodeLog(bytes));
+const fromText = (text: string) => verifierLinesOf(new TextEncoder().encode(text));
 
 describe('state at a line of real logs', () => {
   test('bad-bounds.bin: at the failing insn 6, R1 still pkt(r=0) as last printed, R3 pkt(off=4,r=4)', () => {
