@@ -16,4 +16,6 @@ export * from './types.ts';
 export * from './verifier/grammar.ts';
 export * from './verifier/kinds.ts';
 export * from './verifier/lines.ts';
+export * from './verifier/state.ts';
+export * from './verifier/stateAt.ts';
 export * from './verifier.ts';
