@@ -171,8 +171,256 @@ export function parseInsn(input: string): Insn {
   }
 }
 
+type Rule = readonly [RegExp, (m: RegExpExecArray, insn: Insn) => Insn];
+
+/** Tried in order; the first pattern that matches the whole text decides. */
+const RULES: readonly Rule[] = [
+  [
+    ALU_REG,
+    (m, insn) => {
+      insn.op = 'alu';
+      insn.operator = m[2];
+      insn.is32 = m[1][0] === 'w';
+      const dst = regNum(m[1]);
+      const src = regNum(m[3]);
+      insn.reads = m[2] === '=' ? [src] : dst === src ? [dst] : [dst, src];
+      insn.writes = [dst];
+      return insn;
+    },
+  ],
+  [
+    ALU_IMM,
+    (m, insn) => {
+      insn.op = 'alu';
+      insn.operator = m[2];
+      insn.is32 = m[1][0] === 'w';
+      const dst = regNum(m[1]);
+      insn.reads = m[2] === '=' ? [] : [dst];
+      insn.writes = [dst];
+      insn.imm = m[3];
+      return insn;
+    },
+  ],
+  [
+    MOVSX,
+    (m, insn) => {
+      insn.op = 'alu';
+      insn.operator = `= (${m[2]})`;
+      insn.is32 = m[1][0] === 'w';
+      insn.reads = [regNum(m[3])];
+      insn.writes = [regNum(m[1])];
+      return insn;
+    },
+  ],
+  [
+    NEG,
+    (m, insn) => {
+      insn.op = 'neg';
+      insn.is32 = m[1][0] === 'w';
+      insn.reads = [regNum(m[2])];
+      insn.writes = [regNum(m[1])];
+      return insn;
+    },
+  ],
+  [
+    ENDIAN,
+    (m, insn) => {
+      insn.op = 'endian';
+      insn.operator = `${m[2]}${m[3]}`;
+      insn.reads = [regNum(m[4])];
+      insn.writes = [regNum(m[1])];
+      return insn;
+    },
+  ],
+  [
+    CAST,
+    (m, insn) => {
+      insn.op = 'addrSpaceCast';
+      insn.reads = [regNum(m[2])];
+      insn.writes = [regNum(m[1])];
+      insn.imm = `${m[3]}, ${m[4]}`;
+      return insn;
+    },
+  ],
+  [
+    LOAD,
+    (m, insn) => {
+      insn.op = 'load';
+      insn.reads = [Number(m[3])];
+      insn.writes = [regNum(m[1])];
+      return withMem(insn, m[2], `r${m[3]}`, m[4], true, false);
+    },
+  ],
+  [
+    STORE_REG,
+    (m, insn) => {
+      insn.op = 'store';
+      insn.reads = [Number(m[2]), regNum(m[4])];
+      return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
+    },
+  ],
+  [
+    STORE_IMM,
+    (m, insn) => {
+      insn.op = 'store';
+      insn.reads = [Number(m[2])];
+      insn.imm = m[4];
+      return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
+    },
+  ],
+  [
+    LOCK,
+    (m, insn) => {
+      insn.op = 'atomic';
+      insn.operator = m[4];
+      insn.is32 = m[1] !== 'u64';
+      insn.reads = [Number(m[2]), regNum(m[5])];
+      return withMem(insn, m[1], `r${m[2]}`, m[3], true, true);
+    },
+  ],
+  [
+    FETCH,
+    (m, insn) => {
+      insn.op = 'atomic';
+      insn.operator = m[3];
+      insn.is32 = m[2] === undefined;
+      insn.reads = [Number(m[5]), regNum(m[7])];
+      insn.writes = [regNum(m[1])];
+      return withMem(insn, m[4], `r${m[5]}`, m[6], true, true);
+    },
+  ],
+  [
+    CMPXCHG,
+    (m, insn) => {
+      insn.op = 'atomic';
+      insn.operator = 'cmpxchg';
+      insn.is32 = m[1] === undefined;
+      insn.reads = [Number(m[3]), 0, regNum(m[5])];
+      insn.writes = [0];
+      return withMem(insn, m[2], `r${m[3]}`, m[4], true, true);
+    },
+  ],
+  [
+    LOAD_ACQ,
+    (m, insn) => {
+      insn.op = 'atomic';
+      insn.operator = 'load_acquire';
+      insn.reads = [Number(m[3])];
+      insn.writes = [regNum(m[1])];
+      return withMem(insn, m[2], `r${m[3]}`, m[4], true, false);
+    },
+  ],
+  [
+    STORE_REL,
+    (m, insn) => {
+      insn.op = 'atomic';
+      insn.operator = 'store_release';
+      insn.reads = [Number(m[2]), regNum(m[4])];
+      return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
+    },
+  ],
+  [
+    LD_ABS,
+    (m, insn) => {
+      insn.op = 'ldAbs';
+      // The skb is r6 implicitly; the call-like sequence clobbers r1-r5 too.
+      insn.reads = [6];
+      insn.writes = [0, 1, 2, 3, 4, 5];
+      insn.imm = m[2];
+      return insn;
+    },
+  ],
+  [
+    LD_IND,
+    (m, insn) => {
+      insn.op = 'ldAbs';
+      insn.reads = [6, Number(m[2])];
+      insn.writes = [0, 1, 2, 3, 4, 5];
+      insn.imm = m[3];
+      return insn;
+    },
+  ],
+  [
+    CALL_SUBPROG,
+    (m, insn) => {
+      insn.op = 'call';
+      insn.call = { kind: 'subprog', name: null, id: null, offset: Number(m[1]) };
+      insn.reads = [1, 2, 3, 4, 5];
+      insn.writes = [0, 1, 2, 3, 4, 5];
+      return insn;
+    },
+  ],
+  [
+    CALL_NAMED,
+    (m, insn) => {
+      insn.op = 'call';
+      const name = m[1];
+      const id = m[2] === undefined ? null : Number(m[2]);
+      // Helper ids are small (< 1000); kfuncs print their BTF id; opcode 0x85 alone can't tell.
+      const kind: CallKind =
+        name === 'unknown'
+          ? 'unknown'
+          : id !== null && id < 1000 && name.startsWith('bpf_')
+            ? 'helper'
+            : 'kfunc';
+      insn.call = { kind, name: name === 'unknown' ? null : name, id, offset: null };
+      insn.reads = [1, 2, 3, 4, 5];
+      insn.writes = [0, 1, 2, 3, 4, 5];
+      return insn;
+    },
+  ],
+  [
+    CALL_BARE,
+    (m, insn) => {
+      insn.op = 'call';
+      const name = m[1];
+      const id = m[2] === undefined ? null : Number(m[2]);
+      // Helper ids are small (< 1000); kfuncs print their BTF id; opcode 0x85 alone can't tell.
+      const kind: CallKind =
+        name === 'unknown'
+          ? 'unknown'
+          : id !== null && id < 1000 && name.startsWith('bpf_')
+            ? 'helper'
+            : 'kfunc';
+      insn.call = { kind, name: name === 'unknown' ? null : name, id, offset: null };
+      insn.reads = [1, 2, 3, 4, 5];
+      insn.writes = [0, 1, 2, 3, 4, 5];
+      return insn;
+    },
+  ],
+  [
+    MAY_GOTO,
+    (m, insn) => {
+      insn.op = 'mayGoto';
+      insn.jump = Number(m[1]);
+      return insn;
+    },
+  ],
+  [
+    GOTO,
+    (m, insn) => {
+      insn.op = 'goto';
+      insn.operator = m[1];
+      insn.jump = Number(m[2]);
+      return insn;
+    },
+  ],
+  [
+    COND,
+    (m, insn) => {
+      insn.op = 'condJump';
+      insn.operator = m[3];
+      insn.is32 = m[2][0] === 'w';
+      insn.reads = [regNum(m[2])];
+      if (m[5]) insn.reads.push(regNum(m[5]));
+      else insn.imm = m[4];
+      insn.jump = Number(m[6]);
+      return insn;
+    },
+  ],
+];
+
 function parseText(text: string, opcode: number | null): Insn {
-  let m: RegExpExecArray | null;
   const insn = blank(text, 'unknown');
   if (text === 'exit') {
     insn.op = 'exit';
@@ -183,175 +431,18 @@ function parseText(text: string, opcode: number | null): Insn {
     insn.op = 'nospec';
     return insn;
   }
-  if ((m = ALU_REG.exec(text))) {
-    insn.op = 'alu';
-    insn.operator = m[2];
-    insn.is32 = m[1][0] === 'w';
-    const dst = regNum(m[1]);
-    const src = regNum(m[3]);
-    insn.reads = m[2] === '=' ? [src] : dst === src ? [dst] : [dst, src];
-    insn.writes = [dst];
-    return insn;
-  }
-  if ((m = ALU_IMM.exec(text))) {
-    insn.op = 'alu';
-    insn.operator = m[2];
-    insn.is32 = m[1][0] === 'w';
-    const dst = regNum(m[1]);
-    insn.reads = m[2] === '=' ? [] : [dst];
-    insn.writes = [dst];
-    insn.imm = m[3];
-    return insn;
-  }
-  if ((m = MOVSX.exec(text))) {
-    insn.op = 'alu';
-    insn.operator = `= (${m[2]})`;
-    insn.is32 = m[1][0] === 'w';
-    insn.reads = [regNum(m[3])];
-    insn.writes = [regNum(m[1])];
-    return insn;
-  }
-  if ((m = NEG.exec(text))) {
-    insn.op = 'neg';
-    insn.is32 = m[1][0] === 'w';
-    insn.reads = [regNum(m[2])];
-    insn.writes = [regNum(m[1])];
-    return insn;
-  }
-  if ((m = ENDIAN.exec(text))) {
-    insn.op = 'endian';
-    insn.operator = `${m[2]}${m[3]}`;
-    insn.reads = [regNum(m[4])];
-    insn.writes = [regNum(m[1])];
-    return insn;
-  }
-  if ((m = CAST.exec(text))) {
-    insn.op = 'addrSpaceCast';
-    insn.reads = [regNum(m[2])];
-    insn.writes = [regNum(m[1])];
-    insn.imm = `${m[3]}, ${m[4]}`;
-    return insn;
-  }
-  if ((m = LOAD.exec(text))) {
-    insn.op = 'load';
-    insn.reads = [Number(m[3])];
-    insn.writes = [regNum(m[1])];
-    return withMem(insn, m[2], `r${m[3]}`, m[4], true, false);
-  }
-  if ((m = STORE_REG.exec(text))) {
-    insn.op = 'store';
-    insn.reads = [Number(m[2]), regNum(m[4])];
-    return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
-  }
-  if ((m = STORE_IMM.exec(text))) {
-    insn.op = 'store';
-    insn.reads = [Number(m[2])];
-    insn.imm = m[4];
-    return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
-  }
-  if ((m = LOCK.exec(text))) {
-    insn.op = 'atomic';
-    insn.operator = m[4];
-    insn.is32 = m[1] !== 'u64';
-    insn.reads = [Number(m[2]), regNum(m[5])];
-    return withMem(insn, m[1], `r${m[2]}`, m[3], true, true);
-  }
-  if ((m = FETCH.exec(text))) {
-    insn.op = 'atomic';
-    insn.operator = m[3];
-    insn.is32 = m[2] === undefined;
-    insn.reads = [Number(m[5]), regNum(m[7])];
-    insn.writes = [regNum(m[1])];
-    return withMem(insn, m[4], `r${m[5]}`, m[6], true, true);
-  }
-  if ((m = CMPXCHG.exec(text))) {
-    insn.op = 'atomic';
-    insn.operator = 'cmpxchg';
-    insn.is32 = m[1] === undefined;
-    insn.reads = [Number(m[3]), 0, regNum(m[5])];
-    insn.writes = [0];
-    return withMem(insn, m[2], `r${m[3]}`, m[4], true, true);
-  }
-  if ((m = LOAD_ACQ.exec(text))) {
-    insn.op = 'atomic';
-    insn.operator = 'load_acquire';
-    insn.reads = [Number(m[3])];
-    insn.writes = [regNum(m[1])];
-    return withMem(insn, m[2], `r${m[3]}`, m[4], true, false);
-  }
-  if ((m = STORE_REL.exec(text))) {
-    insn.op = 'atomic';
-    insn.operator = 'store_release';
-    insn.reads = [Number(m[2]), regNum(m[4])];
-    return withMem(insn, m[1], `r${m[2]}`, m[3], false, true);
-  }
-  if ((m = LD_ABS.exec(text))) {
-    insn.op = 'ldAbs';
-    // The skb is r6 implicitly; the call-like sequence clobbers r1-r5 too.
-    insn.reads = [6];
-    insn.writes = [0, 1, 2, 3, 4, 5];
-    insn.imm = m[2];
-    return insn;
-  }
-  if ((m = LD_IND.exec(text))) {
-    insn.op = 'ldAbs';
-    insn.reads = [6, Number(m[2])];
-    insn.writes = [0, 1, 2, 3, 4, 5];
-    insn.imm = m[3];
-    return insn;
-  }
-  if ((m = CALL_SUBPROG.exec(text))) {
-    insn.op = 'call';
-    insn.call = { kind: 'subprog', name: null, id: null, offset: Number(m[1]) };
-    insn.reads = [1, 2, 3, 4, 5];
-    insn.writes = [0, 1, 2, 3, 4, 5];
-    return insn;
-  }
-  if ((m = CALL_NAMED.exec(text)) || (m = CALL_BARE.exec(text))) {
-    insn.op = 'call';
-    const name = m[1];
-    const id = m[2] === undefined ? null : Number(m[2]);
-    // Helper ids are small (< 1000); kfuncs print their BTF id; opcode 0x85 alone can't tell.
-    const kind: CallKind =
-      name === 'unknown'
-        ? 'unknown'
-        : id !== null && id < 1000 && name.startsWith('bpf_')
-          ? 'helper'
-          : 'kfunc';
-    insn.call = { kind, name: name === 'unknown' ? null : name, id, offset: null };
-    insn.reads = [1, 2, 3, 4, 5];
-    insn.writes = [0, 1, 2, 3, 4, 5];
-    return insn;
-  }
-  if ((m = MAY_GOTO.exec(text))) {
-    insn.op = 'mayGoto';
-    insn.jump = Number(m[1]);
-    return insn;
-  }
-  if ((m = GOTO.exec(text))) {
-    insn.op = 'goto';
-    insn.operator = m[1];
-    insn.jump = Number(m[2]);
-    return insn;
-  }
-  if ((m = COND.exec(text))) {
-    insn.op = 'condJump';
-    insn.operator = m[3];
-    insn.is32 = m[2][0] === 'w';
-    insn.reads = [regNum(m[2])];
-    if (m[5]) insn.reads.push(regNum(m[5]));
-    else insn.imm = m[4];
-    insn.jump = Number(m[6]);
-    return insn;
+  for (const [pattern, build] of RULES) {
+    const m = pattern.exec(text);
+    if (m) return build(m, insn);
   }
   // Last: `rN = <anything>` is a wide load (opcode 0x18) whose immediate a
   // callback may name (`map[id:5]`, a kernel symbol); other opcodes would be a misread.
-  if ((m = LD_IMM64.exec(text)) && (opcode === null || opcode === 0x18) && m[1][0] === 'r') {
+  const wide = LD_IMM64.exec(text);
+  if (wide && (opcode === null || opcode === 0x18) && wide[1][0] === 'r') {
     insn.op = 'ldImm64';
-    insn.writes = [regNum(m[1])];
-    insn.imm = m[2];
+    insn.writes = [regNum(wide[1])];
+    insn.imm = wide[2];
     insn.width = 2;
-    return insn;
   }
   return insn;
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Captures usedef-level2.bin and usedef-bad-level1.bin (usedef.bpf.c)
+# Captures usedef-level2.bin, usedef-bad-level1.bin and usedef-comm-level1.bin (usedef.bpf.c)
 # from the running kernel, the way the corpus's capture/capture.sh does,
 # and prints their manifest lines. Needs root, clang, libbpf-dev.
 set -euo pipefail
@@ -16,5 +16,6 @@ while read -r name prog level; do
 done <<'LIST'
 usedef-level2 xdp_usedef 2
 usedef-bad-level1 xdp_usedef_bad 1
+usedef-comm-level1 kp_comm_bad 1
 LIST
 rm -rf "$work"

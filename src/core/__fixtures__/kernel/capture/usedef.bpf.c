@@ -46,4 +46,16 @@ int xdp_usedef_bad(struct xdp_md *ctx)
   return *v + r;
 }
 
+/* A helper writes the stack through its pointer argument (bpf_get_current_comm),
+ * then the program reads it back; rejected at the end like xdp_usedef_bad. */
+SEC("kprobe/do_sys_openat2")
+int kp_comm_bad(void *ctx)
+{
+  char comm[16];
+  bpf_get_current_comm(comm, sizeof(comm));
+  __u32 k = comm[0];
+  __u64 *v = bpf_map_lookup_elem(&seen, &k);
+  return *v;
+}
+
 char LICENSE[] SEC("license") = "GPL";
