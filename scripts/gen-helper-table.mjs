@@ -47,7 +47,8 @@ function helperPrototypes(header, ids) {
   for (const m of header.matchAll(proto)) {
     const name = m[2];
     const id = ids.get(name);
-    if (id === undefined) continue;
+    // Overloads (bpf_get_socket_cookie for skb, sock_addr, sock_ops…): the first one documented.
+    if (id === undefined || rows.some((r) => r[0] === id)) continue;
     const params = m[3].split(',').map(splitParam).filter(Boolean);
     rows.push([id, name, m[1].trim(), params]);
   }
@@ -106,7 +107,7 @@ function kfuncPrototypes(btf) {
     if (tag.kind !== 'DECL_TAG' || tag.name !== 'bpf_kfunc') continue;
     const func = byId.get(tag.type_id);
     const proto = func && byId.get(func.type_id);
-    if (!proto || proto.kind !== 'FUNC_PROTO') continue;
+    if (proto?.kind !== 'FUNC_PROTO') continue;
     const params = proto.params.map((p) => [p.name, name(p.type_id)]);
     rows.set(func.name, [func.name, name(proto.ret_type_id), params]);
   }

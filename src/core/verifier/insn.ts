@@ -151,13 +151,24 @@ const GOTO = re('(goto|gotol) pc([+-]\\d+)');
 const MAY_GOTO = re('may_goto pc([+-]\\d+)');
 const COND = re(`if ${REG} (==|!=|>|>=|<|<=|s>|s>=|s<|s<=|&) (${REG}|0x[0-9a-f]+|-?\\d+) goto pc([+-]\\d+)`);
 
-/** Split `12: (85) call bpf_map_lookup_elem#1    ; R0=…` into its parts; null if it is no instruction line. */
+/**
+ * Split `12: (85) call bpf_map_lookup_elem#1    ; R0=…` into its parts; null if
+ * it is no instruction line. The tail is the `; …` state, or the next pc's
+ * state the kernel prints on the same line after a jump (`goto pc-8 8: R0=…`).
+ */
 export function splitInsnLine(
   line: string,
 ): { pc: number; opcode: number; insn: string; tail: string | null } | null {
-  const m = /^\s*(\d+): \(([0-9a-f]{2})\) ([^;]*?)\s*(?:;\s?(.*))?$/.exec(line);
+  const m = /^\s*(\d+): \(([0-9a-f]{2})\) (.*)$/.exec(line);
   if (!m) return null;
-  return { pc: Number(m[1]), opcode: Number.parseInt(m[2], 16), insn: m[3], tail: m[4] ?? null };
+  let insn = m[3];
+  let tail: string | null = null;
+  const cut = insn.search(/;|\s\d+: /);
+  if (cut >= 0) {
+    tail = insn.slice(cut).replace(/^;\s?|^\s/, '');
+    insn = insn.slice(0, cut);
+  }
+  return { pc: Number(m[1]), opcode: Number.parseInt(m[2], 16), insn: insn.trim(), tail };
 }
 
 /** What one instruction does, from its text (`r1 = *(u32 *)(r10 -4)`). A whole log line works too. */
@@ -409,12 +420,12 @@ const RULES: readonly Rule[] = [
     COND,
     (m, insn) => {
       insn.op = 'condJump';
-      insn.operator = m[3];
-      insn.is32 = m[2][0] === 'w';
-      insn.reads = [regNum(m[2])];
-      if (m[5]) insn.reads.push(regNum(m[5]));
-      else insn.imm = m[4];
-      insn.jump = Number(m[6]);
+      insn.operator = m[2];
+      insn.is32 = m[1][0] === 'w';
+      insn.reads = [regNum(m[1])];
+      if (m[4]) insn.reads.push(regNum(m[4]));
+      else insn.imm = m[3];
+      insn.jump = Number(m[5]);
       return insn;
     },
   ],
