@@ -13,4 +13,7 @@ export * from './text.ts';
 export * from './tlv.ts';
 export * from './typeMap.ts';
 export * from './types.ts';
+export * from './verifier/grammar.ts';
+export * from './verifier/kinds.ts';
+export * from './verifier/lines.ts';
 export * from './verifier.ts';
