@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../../testing/fixtures.ts';
-import { verifierLinesOf } from '../../testing/verifierLines.ts';
+import { DecodedLog } from '../decode.ts';
 import { LineKind, type VerifierLines } from './kinds.ts';
+import { buildVerifierLines } from './lines.ts';
 import { type ChainNode, defChain, findDef, parseOperand } from './usedef.ts';
 
 const loaded = new Map<string, VerifierLines>();
 const load = (file: string) => {
-  const lines = loaded.get(file) ?? verifierLinesOf(fixtureBytes(`kernel/${file}`));
+  const lines = loaded.get(file) ?? buildVerifierLines(new DecodedLog(fixtureBytes(`kernel/${file}`)));
   loaded.set(file, lines);
   return lines;
 };
