@@ -28,6 +28,9 @@ const REJECTIONS: Record<string, [string, number, number | null]> = {
     6,
   ],
   'null-deref.bin': ["R0 invalid mem access 'map_value_or_null'", 13, 7],
+  // The use-def captures (capture/usedef.bpf.c), checked by hand: the load of the unchecked map value.
+  'usedef-bad-level1.bin': ["R6 invalid mem access 'map_value_or_null'", 45, 19],
+  'usedef-comm-level1.bin': ["R0 invalid mem access 'map_value_or_null'", 22, 13],
   'map-oob-garbage-tail.bin': [
     'invalid access to map value, value_size=8 off=255 size=1\nR1 max value is outside of the allowed memory range',
     29,
