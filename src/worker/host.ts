@@ -130,9 +130,7 @@ export class WorkerHost {
 
   /** Opens a log for `job`'s generation; it is kept only if no newer open came meanwhile. */
   private async install(job: Job, open: () => Promise<LogSession>, remember: boolean): Promise<LogSession> {
-    // Let the previous log's memory go before decoding the next.
-    this.session = null;
-    this.sessionGeneration = -1;
+    // The log on screen keeps answering until this one is ready: an open that fails or is cancelled leaves it.
     const session = await open();
     job.check();
     if (job.generation !== this.latestGeneration) throw new Cancelled('replaced by a newer open');
