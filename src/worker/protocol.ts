@@ -50,6 +50,9 @@ export interface LogSummary {
   timings: { gunzip: number; index: number };
 }
 
+/** What regex searches take: said in the UI beside the regex toggle. */
+export const REGEX_SYNTAX_NOTE = 'RE2 syntax (as in Go and grep -E): no backreferences, no lookaround';
+
 export interface ViewFilter {
   /** Types shown; null = all. Ignored for text logs. */
   types: number[] | null;

@@ -5,11 +5,10 @@
  * message that says so, rather than searched for differently.
  */
 import { RE2JS } from 're2js';
+import { REGEX_SYNTAX_NOTE } from './protocol.ts';
 
 /** Longer patterns are refused before compiling: RE2's program grows with the pattern. */
 export const MAX_PATTERN_LENGTH = 2000;
-
-export const REGEX_SYNTAX_NOTE = 'RE2 syntax (as in Go and grep -E): no backreferences, no lookaround';
 
 export type CompiledPattern = { ok: true; test: (text: string) => boolean } | { ok: false; error: string };
 

@@ -185,3 +185,7 @@ export function cancelJobs(): void {
 export function injectWorkerFault(fault: 'throw' | 'hang'): Promise<null> {
   return askGlobal({ kind: 'testFault', fault });
 }
+
+// e2e only: the tests reach the fault hook from the page.
+if (settings.testHooks && typeof window !== 'undefined')
+  (window as unknown as { bpfLogTestHooks: unknown }).bpfLogTestHooks = { injectWorkerFault };
