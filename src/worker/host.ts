@@ -176,7 +176,7 @@ export class WorkerHost {
         const input = await read();
         job.check();
         job.progress(0, null, `Decoding ${name}`);
-        return LogSession.open(input, name, options);
+        return LogSession.open(input, name, options, job);
       },
       remember,
     );

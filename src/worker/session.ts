@@ -96,7 +96,13 @@ export class LogSession {
     private timings: { gunzip: number; index: number },
   ) {}
 
-  static async open(input: Uint8Array, name: string, options: OpenOptions = {}): Promise<LogSession> {
+  /** `job` is checked between inflating and indexing: an open replaced meanwhile skips the index. */
+  static async open(
+    input: Uint8Array,
+    name: string,
+    options: OpenOptions = {},
+    job: Job = detachedJob(),
+  ): Promise<LogSession> {
     let bytes = input;
     let loadDiagnostics: Diagnostic[] = [];
     let gunzipTime = 0;
@@ -106,6 +112,7 @@ export class LogSession {
       bytes = result.bytes;
       loadDiagnostics = result.diagnostics;
       gunzipTime = now() - t0;
+      job.check();
     }
     const t1 = now();
     const log = decodeLog(bytes, options, loadDiagnostics);
