@@ -198,3 +198,45 @@ test('a gzip file with a bad trailer: the decoded bytes are shown with the diagn
   await expect(row(page, 0)).toContainText(lines[0].slice(0, 40));
   await expect(page.getByTestId('truncation-banner')).toContainText(/ISIZE|size/i);
 });
+
+test('a stored log is said to be kept in this browser, can be forgotten from the log screen, and is re-checked when reopened', async ({
+  page,
+}) => {
+  await gotoApp(page);
+  await openBytes(page, SMALL, smallBytes());
+  await expectOpened(page, SMALL, smallLines().length);
+  await expect(page.getByTestId('kept-note')).toContainText('This log is kept in this browser');
+  await expect(page.getByTestId('kept-note')).toContainText('Logs can hold secrets');
+
+  // Tamper with the stored copy: the hash it is kept under no longer matches its bytes.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('bpf-log-inspector', 1);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('recent-data', 'readwrite');
+          const store = tx.objectStore('recent-data');
+          const keys = store.getAllKeys();
+          keys.onsuccess = () => {
+            for (const key of keys.result) store.put(new TextEncoder().encode('0: tampered\n').buffer, key);
+          };
+          tx.oncomplete = () => resolve();
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  await page.goto('/');
+  await page.getByTestId('recent-logs').getByRole('button', { name: SMALL }).click();
+  await expect(page.getByTestId('error')).toContainText('the copy kept in this browser has changed');
+  await expect(page.getByTestId('summary')).toHaveCount(0);
+
+  // Forget, from the screen of an open log.
+  await openBytes(page, SMALL, smallBytes());
+  await expectOpened(page, SMALL, smallLines().length);
+  await page.getByTestId('kept-note').getByRole('button', { name: 'Forget recent logs' }).click();
+  await expect(page.getByTestId('notice')).toContainText('Recent logs forgotten');
+  await expect(page.getByTestId('kept-note')).toHaveCount(0);
+  await page.goto('/');
+  await expect(page.getByTestId('recent-logs')).toHaveCount(0);
+});
