@@ -30,6 +30,6 @@ export function compilePattern(pattern: string): CompiledPattern {
     return { ok: true, test: (text) => re.test(text) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return { ok: false, error: `Not a valid pattern in ${REGEX_SYNTAX_NOTE}: ${message}.` };
+    return { ok: false, error: `Not a valid pattern (${message}): search uses ${REGEX_SYNTAX_NOTE}.` };
   }
 }
