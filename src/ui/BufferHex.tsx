@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { HexPage } from '../worker/protocol.ts';
-import { logWorker, selectRecord } from './actions.ts';
+import { fetchHexPage, selectRecord } from './actions.ts';
 import { HexRow } from './HexRows.tsx';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
@@ -24,11 +24,7 @@ export function BufferHex() {
   const [range, setRange] = useState<[number, number]>([0, 0]);
   // A page of the cache is one HexPage of 128 rows; the cache indexes it by row.
   const fetchRows = useCallback(async (startRow: number, count: number) => {
-    const page = await logWorker().request({
-      kind: 'hexPage',
-      start: startRow * ROW,
-      end: (startRow + count) * ROW,
-    });
+    const page = await fetchHexPage(startRow * ROW, (startRow + count) * ROW);
     return Array.from({ length: count }, () => page);
   }, []);
   const cache = usePageCache<HexPage>(`${logVersion}`, fetchRows, range[0], range[1]);

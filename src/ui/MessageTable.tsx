@@ -12,7 +12,7 @@ import {
 } from '@tanstack/react-table';
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { RowData, SortColumn } from '../worker/protocol.ts';
-import { logWorker, recordLink, selectRecord, setSort } from './actions.ts';
+import { fetchRows, recordLink, selectRecord, setSort } from './actions.ts';
 import { copyText, hex8, n, typeText } from './format.ts';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
@@ -36,10 +36,6 @@ export function MessageTable() {
   const [range, setRange] = useState<[number, number]>([0, 0]);
   const [copied, setCopied] = useState<number | null>(null);
 
-  const fetchRows = useCallback(
-    (start: number, count: number) => logWorker().request({ kind: 'rows', start, count }),
-    [],
-  );
   const cache = usePageCache<RowData>(`${logVersion}:${viewVersion}`, fetchRows, range[0], range[1]);
   const onRange = useCallback((start: number, end: number) => setRange([start, end]), []);
 
@@ -93,8 +89,7 @@ export function MessageTable() {
     if (viewTotal === 0) return;
     // Scroll at once: the rows there are fetched while the row to select is asked for.
     listRef.current?.scrollToIndex(target);
-    const row =
-      cache.get(target) ?? (await logWorker().request({ kind: 'rows', start: target, count: 1 }))[0];
+    const row = cache.get(target) ?? (await fetchRows(target, 1).catch(() => []))[0];
     if (row) selectRecord(row.index, { push: false, scroll: false, position: target });
   };
 

@@ -52,8 +52,10 @@ export interface AppState {
   detail: RecordDetail | null;
   share: ShareState | null;
   recent: RecentEntry[];
-  /** A ?src= download under way. */
-  download: { url: string; loaded: number; total: number | null } | null;
+  /** The open log is stored in this browser's recent logs (said in the UI: logs can hold secrets). */
+  remembered: boolean;
+  /** A long job in the worker (open, download, search, share) past 300 ms: the progress line, with Cancel. */
+  job: { label: string; done: number; total: number | null } | null;
   set: (partial: Partial<AppState>) => void;
 }
 
@@ -80,6 +82,7 @@ export const useApp = create<AppState>((set) => ({
   detail: null,
   share: null,
   recent: [],
-  download: null,
+  remembered: false,
+  job: null,
   set: (partial) => set(partial),
 }));

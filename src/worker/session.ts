@@ -29,6 +29,7 @@ import {
   type ViewState,
   verifierOutcome,
 } from '../core/index.ts';
+import { detachedJob, type Job } from './job.ts';
 import type {
   HexPage,
   LineData,
@@ -43,6 +44,7 @@ import type {
   ViewFilter,
   ViewResult,
 } from './protocol.ts';
+import { compilePattern } from './regex.ts';
 
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
@@ -94,7 +96,13 @@ export class LogSession {
     private timings: { gunzip: number; index: number },
   ) {}
 
-  static async open(input: Uint8Array, name: string, options: OpenOptions = {}): Promise<LogSession> {
+  /** `job` is checked between inflating and indexing: an open replaced meanwhile skips the index. */
+  static async open(
+    input: Uint8Array,
+    name: string,
+    options: OpenOptions = {},
+    job: Job = detachedJob(),
+  ): Promise<LogSession> {
     let bytes = input;
     let loadDiagnostics: Diagnostic[] = [];
     let gunzipTime = 0;
@@ -104,6 +112,7 @@ export class LogSession {
       bytes = result.bytes;
       loadDiagnostics = result.diagnostics;
       gunzipTime = now() - t0;
+      job.check();
     }
     const t1 = now();
     const log = decodeLog(bytes, options, loadDiagnostics);
@@ -217,7 +226,12 @@ export class LogSession {
 
   // ---- views: filter and sort, in the worker ----
 
-  setView(filter: ViewFilter, sort: SortSpec | null): ViewResult {
+  /**
+   * Filters and sorts the records, in slices of `job` (a search over a
+   * million lines yields between slices and stops when cancelled). The view
+   * is replaced only when the job finishes: a cancelled one leaves the old view.
+   */
+  async setView(filter: ViewFilter, sort: SortSpec | null, job: Job = detachedJob()): Promise<ViewResult> {
     const log = this.log;
     const count = log.recordCount;
     const index = this.tlv;
@@ -232,17 +246,13 @@ export class LogSession {
       matches = out.subarray(0, n);
     }
     if (filter.query !== '') {
-      let re: RegExp | null = null;
       if (filter.regex) {
-        try {
-          re = new RegExp(filter.query, 'u');
-        } catch (e) {
-          error = (e as Error).message;
-        }
-      }
-      if (!error)
-        matches = intersect(matches, re ? this.regexMatches(re) : this.substringMatches(filter.query));
+        const compiled = compilePattern(filter.query);
+        if (compiled.ok) matches = intersect(matches, await this.regexMatches(compiled.test, job));
+        else error = compiled.error;
+      } else matches = intersect(matches, await this.substringMatches(filter.query, job));
     }
+    job.check();
     this.view = sort ? this.sorted(matches, sort) : matches;
     return { total: this.viewSize(), error };
   }
@@ -294,22 +304,26 @@ export class LogSession {
     return to < limit;
   }
 
-  private allSearchChunks(): SearchChunk[] {
+  private async allSearchChunks(job: Job): Promise<SearchChunk[]> {
+    const limit = this.searchEnd();
     while (this.prepareSearchStep()) {
-      // decode the rest now: a search is waiting
+      if (job.due())
+        await job.pause(this.searchChunks[this.searchChunks.length - 1].end, limit, 'Preparing search');
     }
     return this.searchChunks;
   }
 
   /** Records whose text contains the query: a native indexOf sweep over each slice. */
-  private substringMatches(query: string): Uint32Array {
+  private async substringMatches(query: string, job: Job): Promise<Uint32Array> {
     const needle = bytewise.decode(new TextEncoder().encode(query));
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const starts = this.recordStarts;
     const count = log.recordCount;
     const out: number[] = [];
-    for (const chunk of this.allSearchChunks()) {
+    const limit = this.searchEnd();
+    for (const chunk of await this.allSearchChunks(job)) {
+      if (job.due()) await job.pause(chunk.start, limit, 'Searching');
       let from = 0;
       for (;;) {
         const found = chunk.text.indexOf(needle, from);
@@ -327,24 +341,22 @@ export class LogSession {
     return Uint32Array.from(out);
   }
 
-  private regexMatches(re: RegExp): Uint32Array {
+  private async regexMatches(test: (text: string) => boolean, job: Job): Promise<Uint32Array> {
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
-    // Verifier logs are ASCII: test the byte-wise text unless the pattern itself needs UTF-8.
-    const ascii = [...re.source].every((c) => c.charCodeAt(0) < 0x80);
-    const chunks = ascii ? this.allSearchChunks() : [];
+    const chunks = await this.allSearchChunks(job);
     let k = 0;
     const out: number[] = [];
     for (let r = 0; r < count; r++) {
+      if ((r & 255) === 0 && job.due()) await job.pause(r, count, 'Searching (regex)');
       if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
       const [start, end] = log.contentRange(r);
-      let text: string;
-      if (ascii) {
-        while (chunks[k].end <= start) k++;
-        text = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
-      } else text = log.recordText(r) ?? '';
-      if (re.test(text)) out.push(r);
+      while (chunks[k].end <= start) k++;
+      // The byte-wise text is exact for ASCII; a record with other bytes is decoded as UTF-8.
+      const raw = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
+      const text = isAscii(raw) ? raw : (log.recordText(r) ?? '');
+      if (test(text)) out.push(r);
     }
     return Uint32Array.from(out);
   }
@@ -505,6 +517,10 @@ export class LogSession {
     return out;
   }
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for bytes past ASCII
+const NON_ASCII = /[^\x00-\x7f]/;
+const isAscii = (text: string) => !NON_ASCII.test(text);
 
 function identity(count: number): Uint32Array {
   const out = new Uint32Array(count);
