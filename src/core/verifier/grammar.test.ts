@@ -144,3 +144,28 @@ describe('line grammar', () => {
     }
   });
 });
+
+describe('line grammar on subprogram calls (real captures)', () => {
+  it('classifies caller/callee blocks, frame states and global functions', () => {
+    const bytes = fixtureBytes('verifier/calls-ok-l2.bin');
+    const lines = buildVerifierLines(new DecodedLog(bytes));
+    const kindOf = (text: string) => {
+      for (let i = 0; i < lines.lineCount; i++)
+        if (lines.text(i) === text) return [LINE_KIND_NAMES[lines.kinds[i]], lines.pcs[i]];
+      return null;
+    };
+    expect(kindOf('func#2 @23')).toEqual(['func', -1]);
+    expect(kindOf('caller:')).toEqual(['func', -1]);
+    expect(kindOf(' R10=fp0')).toEqual(['state', -1]);
+    expect(kindOf(' frame1: R1=ctx() R2=3 R10=fp0')).toEqual(['state', -1]);
+    expect(kindOf('13: frame1: R1=ctx() R2=3 R10=fp0')).toEqual(['state', 13]);
+    expect(kindOf('13: (bf) r0 = r2                      ; frame1: R0=3 R2=3')).toEqual(['insn', 13]);
+    expect(kindOf('to caller at 2:')).toEqual(['func', -1]);
+    expect(kindOf("Func#2 ('global_check') is global and assumed valid.")).toEqual(['func', -1]);
+    expect(kindOf('Validating global_check() func#2...')).toEqual(['func', -1]);
+    expect(kindOf('from 18 to 22: safe')).toEqual(['prune', 22]);
+    const counts = new Set(Array.from(lines.kinds, (k) => LINE_KIND_NAMES[k]));
+    expect(counts.has('unknown')).toBe(false);
+    expect(counts.has('message')).toBe(false);
+  });
+});
