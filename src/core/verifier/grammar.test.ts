@@ -94,6 +94,10 @@ describe('line grammar', () => {
 
   it('calls bad input unknown without throwing: binary bytes, a state with unbalanced parentheses', () => {
     expect(classify('0: R1=scalar(smin=0')[0]).toBe('unknown');
+    expect(classify('12: (61) r2 = *(u32 *)(r1')[0]).toBe('unknown');
+    expect(classify('5: (2d) if r3 > r2 goto pc+4          ; R2=pkt_end() R3=pkt(off=4,r=')[0]).toBe(
+      'unknown',
+    );
     expect(classify('from 1 to 2: R1=ctx())')[0]).toBe('unknown');
     expect(classify('\u0001\u0002garbage')[0]).toBe('unknown');
     let seed = 7;
