@@ -7,6 +7,7 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
+  buildVerifierModel,
   DEFAULT_SHARE_BASE,
   formatCount,
   LINK_MAX_LENGTH,
@@ -17,7 +18,8 @@ import {
   type TypeMap,
   type ViewState,
 } from '../core/index.ts';
-import { jsonReport, summaryText } from './report.ts';
+import { jsonReport, summaryText, terminalSafe } from './report.ts';
+import { insnsJsonLines, insnsListing, pickProgram } from './verifier.ts';
 
 export interface CliIo {
   readFile(path: string): Promise<Uint8Array>;
@@ -25,7 +27,8 @@ export interface CliIo {
   error(text: string): void;
 }
 
-export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format tlv|text] [--byte-order little|big] [--types FILE.json]
+export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--program NAME] [--format tlv|text] [--byte-order little|big] [--types FILE.json]
+       bpflog insns FILE [--json] [--program NAME] [--format tlv|text] [--byte-order little|big]
        bpflog share FILE [--rec N] [--base URL] [--show-types LIST] [--query TEXT] [--regex]
                          [--format tlv|text] [--byte-order little|big] [--hash | --excerpt RANGES]
 
@@ -35,6 +38,12 @@ export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format 
   --format F          read the buffer as tlv or text instead of detecting it
   --byte-order B      read TLV as little- or big-endian instead of detecting it
   --types FILE.json   names for message types, e.g. {"7": "ERRNO"}
+  --program NAME      in a file holding several programs' logs (libbpf, veristat), report on NAME
+                      (default: the first rejected one, else the first)
+
+  insns FILE          the verifier's instructions, one per pc: text, visit count, source line;
+                      the most visited marked *, the failing one >
+  --json              JSON Lines instead: {"pc","insn","visits","source":{"file","line","text"}|null}
 
   share FILE          print a link that opens this log in the inspector (the log travels in the link)
   --rec N             select record N (numbered from 0, as inspect --json does)
@@ -56,9 +65,10 @@ interface InspectOptions {
   format?: LogFormat;
   byteOrder?: ByteOrder;
   typesFile?: string;
+  program?: string;
 }
 
-function parseInspect(args: string[]): InspectOptions {
+function parseInspect(args: string[], command = 'inspect'): InspectOptions {
   let file: string | undefined;
   const options: Partial<InspectOptions> = { json: false, summary: false };
   for (let i = 0; i < args.length; i++) {
@@ -69,15 +79,16 @@ function parseInspect(args: string[]): InspectOptions {
       return v;
     };
     if (arg === '--json') options.json = true;
-    else if (arg === '--summary') options.summary = true;
+    else if (arg === '--summary' && command === 'inspect') options.summary = true;
     else if (arg === '--format') options.format = formatOption(value());
     else if (arg === '--byte-order') options.byteOrder = byteOrderOption(value());
-    else if (arg === '--types') options.typesFile = value();
+    else if (arg === '--types' && command === 'inspect') options.typesFile = value();
+    else if (arg === '--program') options.program = value();
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else if (file === undefined) file = arg;
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
-  if (file === undefined) throw new UsageError('inspect needs a FILE');
+  if (file === undefined) throw new UsageError(`${command} needs a FILE`);
   return { ...options, file } as InspectOptions;
 }
 
@@ -109,19 +120,38 @@ async function loadTypes(io: CliIo, path: string | undefined): Promise<TypeMap> 
   return map;
 }
 
-async function inspect(args: string[], io: CliIo): Promise<void> {
-  const options = parseInspect(args);
-  const types = await loadTypes(io, options.typesFile);
+async function loadInspected(options: InspectOptions, io: CliIo) {
   const input = await readOrFail(io, options.file);
   const { log, compressedSize } = await loadLog(input, {
     format: options.format,
     byteOrder: options.byteOrder,
   });
+  const model = buildVerifierModel(log);
+  const program = pickProgram(model, options.program);
+  if (typeof program === 'string') throw new UsageError(program);
+  return { log, compressedSize, verifier: { model, program } };
+}
+
+async function inspect(args: string[], io: CliIo): Promise<void> {
+  const options = parseInspect(args);
+  const types = await loadTypes(io, options.typesFile);
+  const { log, compressedSize, verifier } = await loadInspected(options, io);
   if (!options.json) {
-    await io.write(summaryText(options.file, log, compressedSize, types));
+    await io.write(summaryText(options.file, log, compressedSize, types, verifier));
     return;
   }
-  for (const chunk of jsonReport(log, types, { records: !options.summary })) await io.write(chunk);
+  for (const chunk of jsonReport(log, types, verifier, { records: !options.summary })) await io.write(chunk);
+}
+
+async function insns(args: string[], io: CliIo): Promise<void> {
+  const options = parseInspect(args, 'insns');
+  const { verifier } = await loadInspected(options, io);
+  if (options.json) {
+    for (const chunk of insnsJsonLines(verifier.model, verifier.program)) await io.write(chunk);
+    return;
+  }
+  for (const chunk of insnsListing(verifier.model, verifier.program))
+    await io.write(chunk.split('\n').map(terminalSafe).join('\n'));
 }
 
 interface ShareOptions {
@@ -238,11 +268,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await inspect(rest, io);
       return 0;
     }
+    if (command === 'insns') {
+      await insns(rest, io);
+      return 0;
+    }
     if (command === 'share') {
       await share(rest, io);
       return 0;
     }
-    throw new UsageError(`unknown command "${command}" (try: bpflog inspect FILE, or bpflog share FILE)`);
+    throw new UsageError(
+      `unknown command "${command}" (try: bpflog inspect FILE, bpflog insns FILE, or bpflog share FILE)`,
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       io.error(`bpflog: ${e.message}`);

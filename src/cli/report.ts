@@ -7,13 +7,20 @@ import {
   type DecodedLog,
   formatCount,
   formatOffset,
-  logTail,
   type TextIndex,
   type TlvIndex,
   type TypeMap,
   typeLabel,
-  verifierOutcome,
+  type VerifierModel,
+  type VerifierProgram,
 } from '../core/index.ts';
+import { verifierJson, verifierSummaryLines } from './verifier.ts';
+
+/** The verifier model and the program the report is about. */
+export interface VerifierView {
+  model: VerifierModel;
+  program: VerifierProgram;
+}
 
 const n = formatCount;
 
@@ -52,6 +59,7 @@ export function summaryText(
   log: DecodedLog,
   compressedSize: number | null,
   types: TypeMap,
+  verifier: VerifierView,
 ): string {
   const out: string[] = [];
   const sizeText =
@@ -81,14 +89,7 @@ export function summaryText(
       `lines: ${n(index.lineCount)} in ${n(index.textLength)} bytes of text, ${index.terminator === null ? 'no terminating NUL' : `NUL at ${formatOffset(index.terminator)}`}`,
     );
   }
-  const outcome = verifierOutcome(logTail(log));
-  if (outcome.summary) {
-    out.push(`verifier: processed ${n(outcome.summary.insns)} insns (limit ${n(outcome.summary.limit)})`);
-  }
-  if (outcome.error) {
-    out.push(`verifier error (record ${n(outcome.error.record)}):`);
-    for (const line of outcome.error.lines) out.push(`  ${terminalSafe(line)}`);
-  }
+  for (const line of verifierSummaryLines(verifier.model, verifier.program)) out.push(terminalSafe(line));
   const t = log.trailing;
   if (t) {
     out.push(
@@ -124,10 +125,10 @@ function head(log: DecodedLog, types: TypeMap) {
   };
 }
 
-function tail(log: DecodedLog) {
+function tail(log: DecodedLog, verifier: VerifierView) {
   const { truncated, dropped, saturated, mode, rewound, message } = log.truncation;
   return {
-    verifier: verifierOutcome(logTail(log)),
+    verifier: verifierJson(verifier.model, verifier.program),
     end: log.end,
     truncation: { truncated, dropped, mode, saturated, rewound, message },
     trailing: log.trailing,
@@ -147,11 +148,12 @@ function tail(log: DecodedLog) {
 export function* jsonReport(
   log: DecodedLog,
   types: TypeMap,
+  verifier: VerifierView,
   options: { records: boolean; chunkSize?: number },
 ): Generator<string> {
   const chunkSize = options.chunkSize ?? 1 << 20;
   const first = JSON.stringify(head(log, types));
-  const last = JSON.stringify(tail(log));
+  const last = JSON.stringify(tail(log, verifier));
   if (!options.records) {
     yield `${first.slice(0, -1)},${last.slice(1)}\n`;
     return;

@@ -111,3 +111,16 @@ describe('verifier outcome on the kernel corpus', () => {
     }
   });
 });
+
+describe('verifier outcome with BPF_LOG_STATS (real libbpf reports)', () => {
+  it('finds the complaint behind `verification time` and `stack depth`', () => {
+    for (const [file, first] of [
+      ['verifier/bad-bounds-libbpf-l6.txt', 'invalid access to packet, off=8 size=1, R1(id=0,off=8,r=4)'],
+      ['verifier/null-deref-libbpf-l5.txt', "R0 invalid mem access 'map_value_or_null'"],
+    ]) {
+      const outcome = verifierOutcome(logTail(new DecodedLog(fixtureBytes(file))));
+      expect(outcome.error?.lines[0], file).toBe(first);
+      expect(outcome.summary?.limit, file).toBe(1000000);
+    }
+  });
+});

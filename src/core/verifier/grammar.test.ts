@@ -94,6 +94,10 @@ describe('line grammar', () => {
 
   it('calls bad input unknown without throwing: binary bytes, a state with unbalanced parentheses', () => {
     expect(classify('0: R1=scalar(smin=0')[0]).toBe('unknown');
+    expect(classify('12: (61) r2 = *(u32 *)(r1')[0]).toBe('unknown');
+    expect(classify('5: (2d) if r3 > r2 goto pc+4          ; R2=pkt_end() R3=pkt(off=4,r=')[0]).toBe(
+      'unknown',
+    );
     expect(classify('from 1 to 2: R1=ctx())')[0]).toBe('unknown');
     expect(classify('\u0001\u0002garbage')[0]).toBe('unknown');
     let seed = 7;
@@ -142,5 +146,30 @@ describe('line grammar', () => {
       expect((counts.unknown ?? 0) / total, c.file).toBeLessThan(0.01);
       if (c.result.errno !== 28) expect(counts.insn ?? 0, c.file).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('line grammar on subprogram calls (real captures)', () => {
+  it('classifies caller/callee blocks, frame states and global functions', () => {
+    const bytes = fixtureBytes('verifier/calls-ok-l2.bin');
+    const lines = buildVerifierLines(new DecodedLog(bytes));
+    const kindOf = (text: string) => {
+      for (let i = 0; i < lines.lineCount; i++)
+        if (lines.text(i) === text) return [LINE_KIND_NAMES[lines.kinds[i]], lines.pcs[i]];
+      return null;
+    };
+    expect(kindOf('func#2 @23')).toEqual(['func', -1]);
+    expect(kindOf('caller:')).toEqual(['func', -1]);
+    expect(kindOf(' R10=fp0')).toEqual(['state', -1]);
+    expect(kindOf(' frame1: R1=ctx() R2=3 R10=fp0')).toEqual(['state', -1]);
+    expect(kindOf('13: frame1: R1=ctx() R2=3 R10=fp0')).toEqual(['state', 13]);
+    expect(kindOf('13: (bf) r0 = r2                      ; frame1: R0=3 R2=3')).toEqual(['insn', 13]);
+    expect(kindOf('to caller at 2:')).toEqual(['func', -1]);
+    expect(kindOf("Func#2 ('global_check') is global and assumed valid.")).toEqual(['func', -1]);
+    expect(kindOf('Validating global_check() func#2...')).toEqual(['func', -1]);
+    expect(kindOf('from 18 to 22: safe')).toEqual(['prune', 22]);
+    const counts = new Set(Array.from(lines.kinds, (k) => LINE_KIND_NAMES[k]));
+    expect(counts.has('unknown')).toBe(false);
+    expect(counts.has('message')).toBe(false);
   });
 });

@@ -162,7 +162,8 @@ function classifyLine(bytes: Uint8Array, start: number, end: number): number {
         bytes[k + 3] === CLOSE &&
         bytes[k + 4] === SPACE
       ) {
-        return pack(LineKind.insn, pc);
+        // A half line (a rotated buffer's first, a fixed one's last) usually leaves a parenthesis open.
+        return isCleanText(bytes, k, end) ? pack(LineKind.insn, pc) : LineKind.unknown;
       }
       if ((d === 0x52 /* R */ && isDigit(bytes[k + 1])) || startsWithAscii(bytes, k, end, 'frame', 'fp')) {
         return isCleanText(bytes, k, end) ? pack(LineKind.state, pc) : LineKind.unknown;

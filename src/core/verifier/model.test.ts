@@ -243,3 +243,19 @@ describe('bad input', () => {
     expect(Array.from(unbalanced)).toEqual([LineKind.unknown, LineKind.unknown]);
   });
 });
+
+describe('a rejection after a subprogram call (real capture)', () => {
+  it('names the error and the caller’s failing pc, plain and as libbpf reports it', () => {
+    for (const file of ['calls-bad-l2.bin', 'calls-bad-libbpf-l6.txt']) {
+      const m = model(verifierFixture(file));
+      const { verdict, error } = selected(m).verdict;
+      expect(verdict, file).toBe('rejected');
+      expect(error?.message, file).toBe("R0 invalid mem access 'scalar'");
+      expect(error?.pc, file).toBe(3);
+      expect(m.lines.text(error?.sourceLine ?? -1), file).toBe(
+        '; return *(unsigned char *)k;   /* a scalar used as a pointer */ @ calls.bpf.c:29',
+      );
+    }
+    expect(selected(model(verifierFixture('calls-ok-l2.bin'))).verdict.verdict).toBe('accepted');
+  });
+});

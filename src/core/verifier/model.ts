@@ -2,7 +2,7 @@
  * The verifier model of a whole log, built in one pass over its lines: the
  * programs it holds (wrapper regions), and per program its lines, verdict,
  * instructions with their visits, counters and (on demand) source map.
- * Memory beyond the index: one byte of kind and four of pc per line, four
+ * Memory beyond the index: one byte of kind and four of pc per line, two
  * per instruction visit, a few per pc.
  */
 import type { DecodedLog } from '../decode.ts';
