@@ -64,38 +64,38 @@ function Reg({
       >
         {reg.name}
       </span>
-      {reg.changed && (
-        <span className="vf-mark vf-mark-changed" title="written by this instruction">
-          w
-        </span>
-      )}
-      {reg.precise && (
-        <span className="vf-mark vf-mark-precise" title="precise: its exact value mattered to a decision">
-          P
-        </span>
-      )}
-      {reg.liveness && (
-        <span className="vf-mark vf-mark-live" title={`liveness: ${reg.liveness}`}>
-          {reg.liveness}
-        </span>
-      )}
-      <span className="vf-reg-type">{reg.type}</span>
-      {compact ? (
-        reg.fields.length > 0 && (
-          <span className="vf-reg-fields">
-            ({reg.fields.map(([k, v]) => (k ? `${k}=${v}` : v)).join(',')})
+      <span className="vf-marks">
+        {reg.changed && (
+          <span className="vf-mark vf-mark-changed" title="written by this instruction">
+            w
           </span>
-        )
+        )}
+        {reg.precise && (
+          <span className="vf-mark vf-mark-precise" title="precise: its exact value mattered to a decision">
+            P
+          </span>
+        )}
+        {reg.liveness && (
+          <span className="vf-mark vf-mark-live" title={`liveness: ${reg.liveness}`}>
+            {reg.liveness}
+          </span>
+        )}
+      </span>
+      {compact ? (
+        <span className="vf-reg-text">{reg.text}</span>
       ) : (
-        <span className="vf-reg-fields">
-          {reg.fields.map(([key, value], i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: fields keep their print order; keys may repeat
-            <span key={i} className="vf-field">
-              {key && <span className="vf-field-key">{key}=</span>}
-              {value}
-            </span>
-          ))}
-        </span>
+        <>
+          <span className="vf-reg-type">{reg.type}</span>
+          <span className="vf-reg-fields">
+            {reg.fields.map(([key, value], i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: fields keep their print order; keys may repeat
+              <span key={i} className="vf-field">
+                {key && <span className="vf-field-key">{key}=</span>}
+                {value}
+              </span>
+            ))}
+          </span>
+        </>
       )}
       {!compact && reg.diff === 'added' && <span className="vf-diff">new since the previous visit</span>}
       {!compact && reg.diff === 'changed' && (
