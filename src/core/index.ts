@@ -14,6 +14,7 @@ export * from './load.ts';
 export * from './shareLink.ts';
 export * from './text.ts';
 export * from './tlv.ts';
+export * from './typeCounts.ts';
 export * from './typeMap.ts';
 export * from './types.ts';
 export * from './verifier.ts';

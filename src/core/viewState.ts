@@ -85,7 +85,7 @@ export function encodeViewState(view: Partial<ViewState>): string {
   return keys.join('&');
 }
 
-export class LinkError extends Error {}
+class LinkError extends Error {}
 export const damaged = (reason: string) => new LinkError(`${DAMAGED}: ${reason}.`);
 
 /** The fragment of an href: everything after the first '#' ('' when there is none). */
@@ -139,7 +139,7 @@ export function parseCount(key: string, raw: string, max: number): number {
   return n;
 }
 
-export const clip = (text: string) => (text.length > 24 ? `${text.slice(0, 24)}...` : text);
+const clip = (text: string) => (text.length > 24 ? `${text.slice(0, 24)}...` : text);
 
 /** Checks `v` (absent is allowed: the app's own fragments carry none). */
 export function checkVersion(keys: Map<string, string>): void {

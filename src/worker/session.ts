@@ -8,6 +8,7 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
+  countTypes,
   type DecodedLog,
   type Diagnostic,
   decodeLog,
@@ -182,13 +183,7 @@ export class LogSession {
   typeCounts(): TypeCount[] | null {
     const index = this.tlv;
     if (!index) return null;
-    if (!this.typeCountCache) {
-      const counts = new Uint32Array(65536);
-      for (let i = 0; i < index.count; i++) counts[index.types[i]]++;
-      const out: TypeCount[] = [];
-      for (let t = 0; t < 65536; t++) if (counts[t] > 0) out.push({ type: t, count: counts[t] });
-      this.typeCountCache = out;
-    }
+    this.typeCountCache ??= countTypes(index);
     return this.typeCountCache;
   }
 
