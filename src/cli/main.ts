@@ -187,7 +187,7 @@ async function share(args: string[], io: CliIo): Promise<void> {
     byteOrder: options.view.byteOrder ?? undefined,
   });
   for (const d of log.diagnostics)
-    if (d.code === 'gzip-corrupt' || d.code === 'gzip-too-large') io.error(`bpflog: warning: ${d.message}`);
+    if (d.code.startsWith('gzip-')) io.error(`bpflog: warning: ${d.message}`);
   const count = log.recordCount;
   const rec = options.view.rec;
   if (rec !== undefined && rec !== null && rec >= count)

@@ -5,6 +5,7 @@ import { deflateRawSync, crc32 as zlibCrc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixtureBytes, tlvCases } from '../testing/fixtures.ts';
+import { predictedShareLink } from '../testing/shareLinks.ts';
 import { crc32, decodeBase64Url, encodeBase64Url, sha256Hex } from './bytes.ts';
 import { decodeLog } from './decode.ts';
 import { buildExcerpt } from './excerpt.ts';
@@ -14,6 +15,7 @@ import {
   buildShareLink,
   DEFAULT_SHARE_BASE,
   MAX_SHARED_BYTES,
+  MAX_ZERO_TAIL,
   parseShareLink,
   type ShareLinkResult,
 } from './shareLink.ts';
@@ -33,15 +35,7 @@ const corpusFiles = ['kernel', 'tlv'].flatMap((dir) =>
 const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
 /** The link, built independently with Node's zlib: the format as documented in share.ts. */
-function expectedLink(bytes: Uint8Array, base = DEFAULT_SHARE_BASE): string {
-  let end = bytes.length;
-  while (end > 0 && bytes[end - 1] === 0) end--;
-  // At most 16 MiB - 1 zeros are left out (libbpf's largest buffer); the rest is deflated.
-  const zeros = bytes.length - end >= 1024 ? Math.min(bytes.length - end, 0xffffff) : 0;
-  const payload = bytes.subarray(0, bytes.length - zeros);
-  const d = Buffer.from(deflateRawSync(payload)).toString('base64url');
-  return `${base}#v=1&n=${bytes.length}${zeros ? `&z=${zeros}` : ''}&crc=${hex8(zlibCrc32(payload))}&d=${d}`;
-}
+const expectedLink = (bytes: Uint8Array, base = DEFAULT_SHARE_BASE) => predictedShareLink(bytes, base);
 
 async function payloadOf(href: string, maxBytes?: number): Promise<Uint8Array> {
   const result = await parseShareLink(href, maxBytes === undefined ? {} : { maxBytes });
@@ -553,5 +547,39 @@ describe('excerpts', () => {
     expect(parsed).toMatchObject({ ok: true, kind: 'payload', note: excerpt.note, view: { rec: 499 } });
     if (parsed.ok && parsed.kind === 'payload')
       expect(Buffer.from(parsed.bytes).equals(Buffer.from(excerpt.bytes))).toBe(true);
+  }, 60_000);
+});
+
+describe('links made before the split keep opening', () => {
+  // Made by the inspector before share.ts was split (and independently by Node's zlib): frozen here.
+  const FROZEN =
+    'http://127.0.0.1:4173/#v=1&n=4096&z=2925&crc=d8d5b33e&rec=30&q=R2%20%21read_ok&d=fZTNboMwEITv-xRT9RIuyIv5ryz1AXriBRBJTIXyAzK0yuNXIVbrVNh7w99I3plB7r-uh1eBd0Efw7eG0Z8z9rofjcZwna81YR1RI46T-DHY7YsIRkJBWM4bPIUCW55s8AwKieVyg-dQkJanG7yAQmp55tkvszz37JdbXnj2KywvPfuVllee_aoHZ19-bANkb4A2Qf6fYB_BCCgYGyHLGiKOfwVVFkHfhoVEjYbVYbntIjQsVD-J-5nTITzzhkYqQVy7-wTEqWJKarfdgDhTCcnarTogzpWktHZ7D4gLlVLmGsyCBjPKXYN50GBOhWuwCBosqHQNlkGDJVWuwSposCJ-qpA9Ha4GWRA_d-gp8VEhE68lOj9Yk-DF6O7YjieazHjQ86yPYLk-ETN25-EyLGCxToRLd2vnpVv03E7atHcRBJZx6c72HAKT7k5_X5fOnNr7FRD0Aw';
+
+  it('opens to the same bytes and view, and the builder still makes it character for character', async () => {
+    const parsed = await parseShareLink(FROZEN);
+    expect(parsed.ok && parsed.kind).toBe('payload');
+    if (!parsed.ok || parsed.kind !== 'payload') return;
+    expect(createHash('sha256').update(parsed.bytes).digest('hex')).toBe(
+      '2fc90c682c1b09e4f8280918c572d69bcced65f458e26943cfa3d39a8ca2356f',
+    );
+    expect(parsed.view).toEqual({ ...DEFAULT_VIEW_STATE, rec: 30, query: 'R2 !read_ok' });
+    const rebuilt = await buildShareLink(fixtureBytes('kernel/uninit-reg.bin'), {
+      view: { rec: 30, query: 'R2 !read_ok' },
+    });
+    expect(rebuilt.link).toBe(FROZEN);
+  });
+
+  it('refuses a zero tail longer than MAX_ZERO_TAIL; the builder keeps the rest in the payload', async () => {
+    expect(MAX_ZERO_TAIL).toBe(0xffffff);
+    const log = fixtureBytes('kernel/uninit-reg.bin');
+    const text = log.subarray(0, log.indexOf(0) + 1);
+    const padded = new Uint8Array(32 << 20);
+    padded.set(text);
+    const built = await buildShareLink(padded);
+    expect(built.link).toContain(`&z=${MAX_ZERO_TAIL}&`);
+    const back = await payloadOf(built.link);
+    expect(Buffer.from(back).equals(Buffer.from(padded))).toBe(true);
+    const claimed = built.link.replace(`&z=${MAX_ZERO_TAIL}&`, `&z=${MAX_ZERO_TAIL + 1}&`);
+    expectDamaged(await parseShareLink(claimed), /zero tail of 16,777,216 bytes, more than the 16,777,215/);
   }, 60_000);
 });

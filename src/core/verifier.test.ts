@@ -68,7 +68,9 @@ describe('verifier outcome on the kernel corpus', () => {
       (m) => m.program === program && m.command === command && m.result.errno !== ENOSPC,
     );
     if (!whole) return null;
-    return verifierOutcome(tailOf(new DecodedLog(fixtureBytes(`kernel/${whole.file}`)))).summary?.insns ?? null;
+    return (
+      verifierOutcome(tailOf(new DecodedLog(fixtureBytes(`kernel/${whole.file}`)))).summary?.insns ?? null
+    );
   };
   for (const c of manifest) {
     it(`${c.file}: an error message exactly when the kernel refused the program; a summary only if the end was kept`, () => {
