@@ -251,8 +251,8 @@ export class LogSession {
   }
 
   private get recordStarts(): Uint32Array {
-    const index = this.log.index as TlvIndex | TextIndex;
-    return index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const index = this.log.index as TlvIndex | TextIndex | null;
+    return index === null ? new Uint32Array(0) : index.format === 'tlv' ? index.offsets : index.lineStarts;
   }
 
   /** Where searchable bytes end: the text's end, or the last record's. */
@@ -335,10 +335,11 @@ export class LogSession {
       if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
       const [start, end] = log.contentRange(r);
       let text: string;
-      if (ascii) {
-        while (chunks[k].end <= start) k++;
+      while (ascii && k < chunks.length && chunks[k].end <= start) k++;
+      // A record past the searchable text (an empty last line) has no slice: decode it alone.
+      if (ascii && k < chunks.length)
         text = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
-      } else text = log.recordText(r) ?? '';
+      else text = log.recordText(r) ?? '';
       if (re.test(text)) out.push(r);
     }
     return Uint32Array.from(out);
