@@ -18,7 +18,7 @@ const BUFFERS = 10_000;
 /** Per buffer, every step included; the slowest seen is well under 100 ms. */
 const DEADLINE_MS = 2_000;
 /** Corpus logs are cut to this before mutation, so 10,000 buffers finish in CI time. */
-const WINDOW = 6 * 1024;
+const WINDOW = 4 * 1024;
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed from its buffer number. */
 function prng(seed: number) {
@@ -186,7 +186,7 @@ async function exercise(c: Case, r: ReturnType<typeof prng>, label: string): Pro
   expect(back.view).toEqual(share);
   const reopened = await LogSession.open(back.bytes, label);
   expect(reopened.decoded.recordCount, label).toBe(count);
-  if (count > 0) {
+  if (count > 0 && r.next() < 0.25) {
     const excerpt = await session.share(share, 'http://x/', 'excerpt-selected', [r.int(count)]);
     expect((await parseShareLink(excerpt.link)).ok, label).toBe(true);
   }
