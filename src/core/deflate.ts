@@ -34,8 +34,14 @@ export async function deflateRaw(bytes: Uint8Array): Promise<Uint8Array<ArrayBuf
 }
 
 export type InflateStatus =
-  /** The deflate stream ended (anything after its end is ignored: find it with deflateEnd). */
+  /** The deflate stream ended; Node 20 ignores input after its end (find the end with deflateEnd). */
   | 'done'
+  /**
+   * The deflate stream ended before the input did and the engine refused the
+   * rest (browsers do): output of the last step may be missing, so inflate the
+   * input up to deflateEnd again.
+   */
+  | 'junk'
   /** The output would pass the limit: `size` is where it stopped. */
   | 'over'
   /** The input ended before the deflate stream did. */
@@ -64,7 +70,7 @@ export interface InflateOptions {
   keep?: boolean;
   /** Set `stopped` to give up early. */
   stop?: { stopped: boolean };
-  /** Input slice size: the output lost to an error is at most one slice's worth. */
+  /** Input slice size. Large slices are faster; what an error drops, inflateRawSalvaging recovers. */
   slice?: number;
 }
 
@@ -74,8 +80,8 @@ export interface InflateOptions {
  * cannot make it allocate more than it has produced plus one chunk.
  */
 export async function inflateRaw(input: Uint8Array, options: InflateOptions): Promise<Inflated> {
-  const { limit, keep = true, stop, slice = 16 * 1024 } = options;
-  const out = new ByteBuilder(keep ? limit : 0, 16 * 1024);
+  const { limit, keep = true, stop, slice = 1 << 20 } = options;
+  const out = new ByteBuilder(keep ? limit : 0);
   let size = 0;
   const reader = sliced(input, slice)
     .pipeThrough(new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>)
@@ -105,32 +111,38 @@ export async function inflateRaw(input: Uint8Array, options: InflateOptions): Pr
     }
   } catch (e) {
     const message = (e as Error)?.message || 'unreadable';
-    return result(message === (await cutMessage()) ? 'cut' : 'corrupt', message);
+    const known = await engineMessages();
+    return result(message === known.cut ? 'cut' : message === known.junk ? 'junk' : 'corrupt', message);
   }
 }
 
-let cutMessageOnce: Promise<string> | null = null;
+let engineMessagesOnce: Promise<{ cut: string; junk: string | null }> | null = null;
 
 /**
- * The words this engine's inflater uses for input that ends too soon, learnt
- * from a stream known to be cut (a stored block's header alone): engines word
- * their errors differently, and only this one must be told from the rest.
+ * The words this engine's inflater uses for input that ends too soon and for
+ * input after the end, learnt from streams known to be so (a stored block's
+ * header alone; an empty final block and a spare byte). Engines word their
+ * errors differently, and these two must be told from damage.
  */
-function cutMessage(): Promise<string> {
-  cutMessageOnce ??= (async () => {
-    const reader = sliced(Uint8Array.of(0x00), 1)
+function engineMessages(): Promise<{ cut: string; junk: string | null }> {
+  const errorOf = async (bytes: Uint8Array) => {
+    const reader = sliced(bytes, bytes.length)
       .pipeThrough(
         new DecompressionStream('deflate-raw') as unknown as TransformStream<Uint8Array, Uint8Array>,
       )
       .getReader();
     try {
       while (!(await reader.read()).done);
-      return '';
+      return null;
     } catch (e) {
       return (e as Error)?.message || 'unreadable';
     }
-  })();
-  return cutMessageOnce;
+  };
+  engineMessagesOnce ??= (async () => ({
+    cut: (await errorOf(Uint8Array.of(0x00))) ?? '',
+    junk: await errorOf(Uint8Array.of(0x03, 0x00, 0x00)),
+  }))();
+  return engineMessagesOnce;
 }
 
 /**
@@ -144,7 +156,7 @@ export async function inflateRawSalvaging(input: Uint8Array, options: InflateOpt
   if (first.status !== 'corrupt' || options.keep === false) return first;
   const clean = async (length: number) => {
     const status = (await inflateRaw(input.subarray(0, length), { ...options, keep: false })).status;
-    return status === 'cut' || status === 'done';
+    return status === 'cut' || status === 'done' || status === 'junk';
   };
   let good = 0; // inflates cleanly (an empty input is only cut)
   let bad = input.length; // does not
@@ -160,24 +172,26 @@ export async function inflateRawSalvaging(input: Uint8Array, options: InflateOpt
 
 /**
  * Where the deflate stream in `input` ends, given that inflating all of it
- * succeeds: the shortest prefix that inflates completely. `candidates` (likely
- * ends, e.g. where a trailer seems to start) are tried first; then bisection.
+ * reaches the end ('done' or 'junk'): the shortest prefix that is not cut
+ * short. `candidates` (likely ends, e.g. where a trailer seems to start) are
+ * tried first; then bisection.
  */
 export async function deflateEnd(
   input: Uint8Array,
   size: number,
   candidates: readonly number[],
 ): Promise<number> {
-  const completes = async (length: number) =>
-    length >= 0 &&
-    length <= input.length &&
-    (await inflateRaw(input.subarray(0, length), { limit: size + 1, keep: false })).status === 'done';
-  for (const end of candidates) if ((await completes(end)) && !(await completes(end - 1))) return end;
-  let low = 0; // never completes (a deflate stream is at least one byte)
-  let high = input.length; // completes
+  const reachesEnd = async (length: number) => {
+    if (length < 0 || length > input.length) return false;
+    const { status } = await inflateRaw(input.subarray(0, length), { limit: size + 1, keep: false });
+    return status === 'done' || status === 'junk';
+  };
+  for (const end of candidates) if ((await reachesEnd(end)) && !(await reachesEnd(end - 1))) return end;
+  let low = 0; // cut short (a deflate stream is at least one byte)
+  let high = input.length; // reaches the end
   while (high - low > 1) {
     const mid = low + Math.floor((high - low) / 2);
-    if (await completes(mid)) high = mid;
+    if (await reachesEnd(mid)) high = mid;
     else low = mid;
   }
   return high;

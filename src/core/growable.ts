@@ -56,49 +56,51 @@ export const growableI32 = (capacity?: number) => new Growable(Int32Array, capac
 export const growableU8 = (capacity?: number) => new Growable(Uint8Array, capacity);
 
 /**
- * Bytes gathered from chunks (an inflater's output), grown by doubling from
- * what has actually arrived, never from what the input claims. Capacity stays
- * below max(initial, 2 × length, length + last chunk) and never passes `limit`.
+ * Bytes gathered from chunks (an inflater's output), kept as the chunks that
+ * arrived and joined once at the end: memory follows what has actually
+ * arrived, never what the input claims, and each byte is copied once.
  */
 export class ByteBuilder {
-  private buffer: Uint8Array<ArrayBuffer>;
+  private chunks: Uint8Array[] = [];
   length = 0;
 
   constructor(
     /** The most bytes it will hold: append refuses what would pass it. */
     readonly limit: number,
-    initialCapacity = 64 * 1024,
-  ) {
-    this.buffer = this.allocate(Math.min(limit, initialCapacity));
-  }
-
-  get capacity(): number {
-    return this.buffer.length;
-  }
+  ) {}
 
   /**
-   * Appends as much of `chunk` as fits under the limit; returns false when
-   * some of it did not fit (the builder then holds exactly `limit` bytes).
+   * Appends as much of `chunk` as fits under the limit (keeping a reference:
+   * the caller must not reuse it); returns false when some of it did not fit.
    */
   append(chunk: Uint8Array): boolean {
     const fits = Math.min(chunk.length, this.limit - this.length);
-    const needed = this.length + fits;
-    if (needed > this.buffer.length) {
-      const grown = this.allocate(Math.min(this.limit, Math.max(this.buffer.length * 2, needed)));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    this.buffer.set(fits === chunk.length ? chunk : chunk.subarray(0, fits), this.length);
-    this.length = needed;
+    if (fits > 0) this.chunks.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+    this.length += fits;
     return fits === chunk.length;
   }
 
-  /** The bytes gathered, in a buffer of exactly that size (copied only when capacity is spare). */
+  /** The bytes gathered, in one buffer of exactly that size. */
   bytes(): Uint8Array<ArrayBuffer> {
-    return this.length === this.buffer.length ? this.buffer : this.buffer.slice(0, this.length);
+    const chunks = this.chunks;
+    if (
+      chunks.length === 1 &&
+      chunks[0].byteOffset === 0 &&
+      chunks[0].buffer instanceof ArrayBuffer &&
+      chunks[0].buffer.byteLength === this.length
+    )
+      return chunks[0] as Uint8Array<ArrayBuffer>;
+    const out = this.allocate(this.length);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks = out.length > 0 ? [out] : [];
+    return out;
   }
 
-  /** Every buffer the builder holds comes from here: the one place tests watch allocations. */
+  /** Every buffer the builder makes comes from here: the one place tests watch allocations. */
   allocate(size: number): Uint8Array<ArrayBuffer> {
     return new Uint8Array(size);
   }

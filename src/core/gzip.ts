@@ -6,7 +6,7 @@
  * inflated before any damage is kept, and the damage becomes a diagnostic.
  */
 import { crc32, readU32 } from './bytes.ts';
-import { deflateEnd, inflateRawSalvaging } from './deflate.ts';
+import { deflateEnd, inflateRaw, inflateRawSalvaging } from './deflate.ts';
 import { diagnostic, formatCount, formatOffset } from './diagnostics.ts';
 import type { Diagnostic } from './types.ts';
 
@@ -85,31 +85,29 @@ export async function gunzip(input: Uint8Array, maxSize = DEFAULT_MAX_DECOMPRESS
     };
 
   const body = input.subarray(start);
+  // The common case, one inflate: one whole member, its 8-byte trailer last and matching.
+  if (body.length > TRAILER_SIZE) {
+    const whole = await inflateRaw(body.subarray(0, body.length - TRAILER_SIZE), { limit: maxSize });
+    if (whole.status === 'done' && trailerMatches(input, input.length - TRAILER_SIZE, whole.bytes))
+      return { bytes: whole.bytes, diagnostics: [] };
+    if (whole.status === 'over') return tooLarge(whole.bytes, maxSize);
+  }
+
   const inflated = await inflateRawSalvaging(body, { limit: maxSize });
-  const { bytes, size } = inflated;
+  const { size } = inflated;
   const shown = `the ${formatCount(size)} bytes decompressed before ${formatOffset(size)} are shown`;
   switch (inflated.status) {
     case 'over':
-      return {
-        bytes,
-        diagnostics: [
-          diagnostic(
-            'gzip-too-large',
-            'error',
-            size,
-            `The file decompresses to more than ${formatCount(maxSize)} bytes, the most this inspector reads; only the first ${formatCount(maxSize)} are shown.`,
-          ),
-        ],
-      };
+      return tooLarge(inflated.bytes, maxSize);
     case 'cut':
       return {
-        bytes,
+        bytes: inflated.bytes,
         diagnostics: [diagnostic('gzip-truncated', 'error', size, `The gzip file was cut short; ${shown}.`)],
       };
     case 'corrupt':
     case 'stopped':
       return {
-        bytes,
+        bytes: inflated.bytes,
         diagnostics: [
           diagnostic(
             'gzip-corrupt',
@@ -120,32 +118,59 @@ export async function gunzip(input: Uint8Array, maxSize = DEFAULT_MAX_DECOMPRESS
         ],
       };
     case 'done':
-      return { bytes, diagnostics: await checkTrailer(input, start, bytes) };
+    case 'junk': {
+      // The deflate data ended before the file did: find where, and read the trailer there.
+      const end = start + (await deflateEnd(body, size, trailerCandidates(input, start, inflated.bytes)));
+      const exact =
+        end === input.length && inflated.status === 'done'
+          ? inflated
+          : await inflateRaw(input.subarray(start, end), { limit: maxSize });
+      return { bytes: exact.bytes, diagnostics: checkTrailer(input, end, exact.bytes) };
+    }
   }
 }
 
-/** Checks the member's CRC-32 and ISIZE and what follows the member. */
-async function checkTrailer(input: Uint8Array, start: number, bytes: Uint8Array): Promise<Diagnostic[]> {
-  const size = bytes.length;
-  const crc = crc32(bytes);
-  const isize = size >>> 0;
-  const trailerMatches = (at: number) =>
-    at + TRAILER_SIZE <= input.length &&
-    readU32(input, at, true) === crc &&
-    readU32(input, at + 4, true) === isize;
-  // The common case: one whole member, trailer last.
-  const last = input.length - TRAILER_SIZE;
-  // (Junk between the deflate data and a valid last trailer would go unseen: not worth a second inflate.)
-  if (last >= start && trailerMatches(last)) return [];
+function tooLarge(bytes: Uint8Array<ArrayBuffer>, maxSize: number): GunzipResult {
+  return {
+    bytes,
+    diagnostics: [
+      diagnostic(
+        'gzip-too-large',
+        'error',
+        bytes.length,
+        `The file decompresses to more than ${formatCount(maxSize)} bytes, the most this inspector reads; only the first ${formatCount(maxSize)} are shown.`,
+      ),
+    ],
+  };
+}
 
-  // Likely ends: a trailer whose CRC or ISIZE matches, else bisection.
+function trailerMatches(input: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  return (
+    at >= 0 &&
+    at + TRAILER_SIZE <= input.length &&
+    readU32(input, at, true) === crc32(bytes) &&
+    readU32(input, at + 4, true) === bytes.length >>> 0
+  );
+}
+
+/** Likely ends of the deflate data, relative to `start`: where a word matches the CRC or ISIZE of what inflated. */
+function trailerCandidates(input: Uint8Array, start: number, bytes: Uint8Array): number[] {
+  const crc = crc32(bytes);
+  const isize = bytes.length >>> 0;
   const candidates: number[] = [];
   for (let at = start; at + 4 <= input.length && candidates.length < 8; at++) {
     const word = readU32(input, at, true);
     if (word === crc) candidates.push(at - start);
     else if (word === isize && at - 4 >= start) candidates.push(at - 4 - start);
   }
-  const end = await deflateEndAt(input, start, bytes.length, candidates);
+  return candidates;
+}
+
+/** Checks the trailer at `end` (where the deflate data ended) and what follows the member. */
+function checkTrailer(input: Uint8Array, end: number, bytes: Uint8Array): Diagnostic[] {
+  const size = bytes.length;
+  const crc = crc32(bytes);
+  const isize = size >>> 0;
   const after = `after the ${formatCount(size)} bytes it decompresses to`;
   if (end + TRAILER_SIZE > input.length)
     return [
@@ -193,14 +218,4 @@ async function checkTrailer(input: Uint8Array, start: number, bytes: Uint8Array)
           ),
     );
   return found;
-}
-
-/** The file offset where the member's deflate data ends. */
-async function deflateEndAt(
-  input: Uint8Array,
-  start: number,
-  size: number,
-  candidates: number[],
-): Promise<number> {
-  return start + (await deflateEnd(input.subarray(start), size, candidates));
 }

@@ -204,6 +204,7 @@ async function readShareLink(href: string, maxBytes: number): Promise<ShareLinkR
   if (inflated.status !== 'done' || inflated.size !== expected) {
     stop.stopped = true;
     await withoutLast;
+    if (inflated.status === 'junk') throw damaged('there is data after the end of its compressed payload');
     if (inflated.status === 'corrupt' || inflated.status === 'cut')
       throw damaged(`its payload does not inflate (${inflated.message})`);
     if (inflated.status === 'over')
@@ -212,7 +213,8 @@ async function readShareLink(href: string, maxBytes: number): Promise<ShareLinkR
       `its payload inflates to ${formatCount(inflated.size)} bytes, not the ${formatCount(expected)} it declares`,
     );
   }
-  if ((await withoutLast).status === 'done')
+  const early = (await withoutLast).status;
+  if (early === 'done' || early === 'junk')
     throw damaged('there is data after the end of its compressed payload');
   const payload = inflated.bytes;
   if (crc32(payload).toString(16).padStart(8, '0') !== rawCrc)
