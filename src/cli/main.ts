@@ -216,8 +216,7 @@ async function share(args: string[], io: CliIo): Promise<void> {
     format: options.view.format ?? undefined,
     byteOrder: options.view.byteOrder ?? undefined,
   });
-  for (const d of log.diagnostics)
-    if (d.code === 'gzip-corrupt' || d.code === 'gzip-too-large') io.error(`bpflog: warning: ${d.message}`);
+  for (const d of log.diagnostics) if (d.code.startsWith('gzip-')) io.error(`bpflog: warning: ${d.message}`);
   const count = log.recordCount;
   const rec = options.view.rec;
   if (rec !== undefined && rec !== null && rec >= count)

@@ -4,6 +4,7 @@
  * giant string. No Node APIs here, so the page could reuse it.
  */
 import {
+  countTypes,
   type DecodedLog,
   formatCount,
   formatOffset,
@@ -39,19 +40,6 @@ export function terminalSafe(text: string): string {
     from = i + 1;
   }
   return from === 0 ? text : out + text.slice(from);
-}
-
-export interface TypeCount {
-  type: number;
-  count: number;
-}
-
-/** Records per TLV type, in order of type value. One pass over the type column. */
-export function countTypes(index: TlvIndex): TypeCount[] {
-  const counts = new Map<number, number>();
-  const { types, count } = index;
-  for (let i = 0; i < count; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([type, c]) => ({ type, count: c }));
 }
 
 export function summaryText(

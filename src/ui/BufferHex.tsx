@@ -4,6 +4,7 @@
  * selects the record that holds it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { HEX_ROW_BYTES } from '../core/index.ts';
 import type { HexPage } from '../worker/protocol.ts';
 import { fetchHexPage, selectRecord } from './actions.ts';
 import { HexRow } from './HexRows.tsx';
@@ -11,7 +12,7 @@ import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
 import { VirtualList, type VirtualListHandle } from './VirtualList.tsx';
 
-const ROW = 16;
+const ROW = HEX_ROW_BYTES;
 const HEX_ROW_HEIGHT = 18;
 
 export function BufferHex() {

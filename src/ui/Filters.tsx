@@ -1,5 +1,6 @@
 /** Type filters (one checkbox per type present) and the text/regex search. Filtering runs in the worker. */
 import { useEffect, useMemo, useState } from 'react';
+import { BUILTIN_TYPE_NAMES } from '../core/index.ts';
 import { REGEX_SYNTAX_NOTE } from '../worker/protocol.ts';
 import { setFilter } from './actions.ts';
 import { n, typeText } from './format.ts';
@@ -66,7 +67,7 @@ export function TypeFilters() {
         </button>
       </div>
       {listed.map(({ type, count }) => (
-        <label key={type} className={type === 1 || type === 2 ? '' : 'unknown-type'}>
+        <label key={type} className={BUILTIN_TYPE_NAMES.has(type) ? '' : 'unknown-type'}>
           <input
             type="checkbox"
             checked={isShown(type)}

@@ -8,6 +8,7 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
+  countTypes,
   type DecodedLog,
   type Diagnostic,
   decodeLog,
@@ -191,13 +192,7 @@ export class LogSession {
   typeCounts(): TypeCount[] | null {
     const index = this.tlv;
     if (!index) return null;
-    if (!this.typeCountCache) {
-      const counts = new Uint32Array(65536);
-      for (let i = 0; i < index.count; i++) counts[index.types[i]]++;
-      const out: TypeCount[] = [];
-      for (let t = 0; t < 65536; t++) if (counts[t] > 0) out.push({ type: t, count: counts[t] });
-      this.typeCountCache = out;
-    }
+    this.typeCountCache ??= countTypes(index);
     return this.typeCountCache;
   }
 
@@ -266,8 +261,8 @@ export class LogSession {
   }
 
   private get recordStarts(): Uint32Array {
-    const index = this.log.index as TlvIndex | TextIndex;
-    return index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const index = this.log.index as TlvIndex | TextIndex | null;
+    return index === null ? new Uint32Array(0) : index.format === 'tlv' ? index.offsets : index.lineStarts;
   }
 
   /** Where searchable bytes end: the text's end, or the last record's. */
@@ -352,10 +347,16 @@ export class LogSession {
       if ((r & 255) === 0 && job.due()) await job.pause(r, count, 'Searching (regex)');
       if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
       const [start, end] = log.contentRange(r);
-      while (chunks[k].end <= start) k++;
-      // The byte-wise text is exact for ASCII; a record with other bytes is decoded as UTF-8.
-      const raw = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
-      const text = isAscii(raw) ? raw : (log.recordText(r) ?? '');
+      let text: string;
+      while (k < chunks.length && chunks[k].end <= start) k++;
+      if (k < chunks.length) {
+        // The byte-wise text is exact for ASCII; a record with other bytes is decoded as UTF-8.
+        const raw = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
+        text = isAscii(raw) ? raw : (log.recordText(r) ?? '');
+      } else {
+        // A record past the searchable text (an empty last line) has no slice: decode it alone.
+        text = log.recordText(r) ?? '';
+      }
       if (test(text)) out.push(r);
     }
     return Uint32Array.from(out);
