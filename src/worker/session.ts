@@ -301,10 +301,8 @@ export class LogSession {
     program: number | null,
   ): Uint32Array {
     const wanted = new Uint8Array(256);
-    if (kindNames)
-      for (const name of kindNames)
-        if (name in LineKind) wanted[LineKind[name]] = 1;
-        else wanted.fill(1);
+    if (!kindNames) wanted.fill(1);
+    else for (const name of kindNames) if (name in LineKind) wanted[LineKind[name]] = 1;
     const kinds = verifier.kinds;
     const [first, end] = verifier.lineRangeOf(program);
     const count = this.log.recordCount;
