@@ -368,3 +368,35 @@ describe('?src= downloads', () => {
     expect(h.progress.at(-1)?.done).toBeLessThanOrEqual(1 << 20);
   });
 });
+
+describe('the verifier model', () => {
+  it('is built once after the open; verifier requests wait for it; a newer open makes the old ones stale', async () => {
+    const h = harness();
+    await h.value(openRequest('kernel/too-large-71mb.bin.gz'), 1);
+    const session = h.host.current.session;
+    // One build per log: every verifier request awaits the same promise.
+    const build = session?.verifier();
+    const [verdict, rows] = await Promise.all([
+      h.value({ kind: 'verdict', program: null }, 1),
+      h.value({ kind: 'insnRows', program: null, start: 0, count: 3, sort: 'visits' }, 1),
+    ]);
+    expect(session?.verifier()).toBe(build);
+    expect(verdict).toMatchObject({ verdict: 'rejected', error: { line: 1000004, pc: 9 } });
+    expect(rows).toHaveLength(3);
+    expect(rows[0].visits).toBeGreaterThanOrEqual(rows[1].visits);
+    // Once built, rows of a text log carry the verifier's reading of their line.
+    const [row] = await h.value({ kind: 'rows', start: 2, count: 1 }, 1);
+    expect(row.verifier).toMatchObject({
+      line: 2,
+      kind: 'insn',
+      pc: 0,
+      stateTail: expect.stringMatching(/^R1=/),
+    });
+    await h.value(openRequest('kernel/bad-bounds.bin'), 2);
+    expect(await h.send({ kind: 'verdict', program: null }, 1).reply).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(await h.value({ kind: 'verdict', program: null }, 2)).toMatchObject({ error: { pc: 6 } });
+  });
+});

@@ -159,8 +159,10 @@ export class WorkerHost {
       if (this.session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
     };
     setTimeout(step, 100);
-    // The verifier model: built once the index is ready; verifier requests wait for it.
-    void opened.verifier().catch(() => undefined);
+    // The verifier model, once the first rows are out (a request for it starts it sooner); its requests wait for it.
+    setTimeout(() => {
+      if (this.session === opened) opened.verifier().catch(() => undefined);
+    }, 100);
     this.remembered.set(
       opened,
       remember
