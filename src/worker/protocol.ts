@@ -193,7 +193,11 @@ export interface Protocol {
   testFault: { params: { fault: TestFault }; reply: null };
 
   // ---- the verifier's reading of the open log (each waits for the model, built once after the index) ----
-  /** null when the log holds no verifier output. program null = the default (first rejected, else first). */
+  /**
+   * null when the log holds no verifier output. `program` null (here and in the instruction,
+   * source and pc requests) = the default program (first rejected, else first); for `kindCounts`,
+   * as for the `view` filter, null = the whole file.
+   */
   verdict: { params: { program: number | null }; reply: VerdictView | null };
   kindCounts: { params: { program: number | null }; reply: Partial<Record<LineKindName, number>> };
   insnCount: { params: { program: number | null }; reply: { count: number; maxVisits: number } };
@@ -204,7 +208,10 @@ export interface Protocol {
   };
   /** Row index of `pc` in that sort, -1 if none. */
   insnPosition: { params: { program: number | null; pc: number; sort: InsnSort }; reply: number };
-  /** step 0: the visit at/after `line` (or the first); ±1: the next/previous visit from `line`. */
+  /**
+   * step 0: the visit at or after `line` (the last one when none is after it; the first when `line`
+   * is null); ±1: the next/previous visit from `line` (null past either end; from null: first/last).
+   */
   visitStep: {
     params: { program: number | null; pc: number; line: number | null; step: -1 | 0 | 1 };
     reply: { line: number; record: number; index: number; count: number } | null;
