@@ -129,6 +129,61 @@ describe('every request kind has its typed reply', () => {
       },
       original: { request: { kind: 'original' }, check: (r) => expect(r.length).toBe(summary.size) },
       testFault: { request: { kind: 'testFault', fault: 'throw' }, check: () => expect.unreachable() },
+      // The verifier's reading of the same TLV log (its STRING records joined into lines).
+      verdict: {
+        request: { kind: 'verdict', program: null },
+        check: (r) =>
+          expect(r).toMatchObject({ verdict: 'rejected', error: { pc: 18, line: 29, record: 31 } }),
+      },
+      kindCounts: {
+        request: { kind: 'kindCounts', program: null },
+        check: (r) => expect(r).toMatchObject({ insn: 18, error: 2, summary: 1 }),
+      },
+      insnCount: {
+        request: { kind: 'insnCount', program: null },
+        check: (r) => expect(r).toEqual({ count: 18, maxVisits: 1 }),
+      },
+      insnRows: {
+        request: { kind: 'insnRows', program: null, start: 0, count: 2, sort: 'pc' },
+        check: (r) =>
+          expect(r.map((row) => [row.pc, row.text])).toEqual([
+            [0, '(b7) r0 = 1'],
+            [1, '(61) r2 = *(u32 *)(r1 +4)'],
+          ]),
+      },
+      insnPosition: {
+        request: { kind: 'insnPosition', program: null, pc: 18, sort: 'pc' },
+        check: (r) => expect(r).toBe(17),
+      },
+      visitStep: {
+        request: { kind: 'visitStep', program: null, pc: 18, line: null, step: 0 },
+        check: (r) => expect(r).toMatchObject({ line: 28, index: 0, count: 1 }),
+      },
+      lineOfRecord: {
+        request: { kind: 'lineOfRecord', record: 31 },
+        check: (r) => expect(r).toMatchObject({ line: 29, program: 0 }),
+      },
+      recordOfLine: { request: { kind: 'recordOfLine', line: 29 }, check: (r) => expect(r).toBe(31) },
+      stateAt: {
+        request: { kind: 'stateAt', line: 28 },
+        check: (r) => expect(r?.regs.find((reg) => reg.name === 'R6')?.text).toBe('pkt(r=1)'),
+      },
+      defChain: {
+        request: { kind: 'defChain', line: 28, operand: 'r1' },
+        check: (r) => expect(r?.defs[0].pc).toBe(17),
+      },
+      source: {
+        request: { kind: 'source', program: null },
+        check: (r) => expect(r.map((f) => f.file)).toEqual(['progs.bpf.c']),
+      },
+      sourceLineOf: {
+        request: { kind: 'sourceLineOf', line: 28 },
+        check: (r) => expect(r).toEqual({ file: 'progs.bpf.c', line: 65 }),
+      },
+      pcLine: {
+        request: { kind: 'pcLine', program: null, pc: 18 },
+        check: (r) => expect(r?.line).toBe(28),
+      },
       openLink: {
         request: { kind: 'openLink', href: 'https://x.test/#v=1&rec=3', remember: false },
         generation: 2,
@@ -311,5 +366,37 @@ describe('?src= downloads', () => {
       error: /it sent more than that, more than the 1,048,576 bytes/,
     });
     expect(h.progress.at(-1)?.done).toBeLessThanOrEqual(1 << 20);
+  });
+});
+
+describe('the verifier model', () => {
+  it('is built once after the open; verifier requests wait for it; a newer open makes the old ones stale', async () => {
+    const h = harness();
+    await h.value(openRequest('kernel/too-large-71mb.bin.gz'), 1);
+    const session = h.host.current.session;
+    // One build per log: every verifier request awaits the same promise.
+    const build = session?.verifier();
+    const [verdict, rows] = await Promise.all([
+      h.value({ kind: 'verdict', program: null }, 1),
+      h.value({ kind: 'insnRows', program: null, start: 0, count: 3, sort: 'visits' }, 1),
+    ]);
+    expect(session?.verifier()).toBe(build);
+    expect(verdict).toMatchObject({ verdict: 'rejected', error: { line: 1000004, pc: 9 } });
+    expect(rows).toHaveLength(3);
+    expect(rows[0].visits).toBeGreaterThanOrEqual(rows[1].visits);
+    // Once built, rows of a text log carry the verifier's reading of their line.
+    const [row] = await h.value({ kind: 'rows', start: 2, count: 1 }, 1);
+    expect(row.verifier).toMatchObject({
+      line: 2,
+      kind: 'insn',
+      pc: 0,
+      stateTail: expect.stringMatching(/^R1=/),
+    });
+    await h.value(openRequest('kernel/bad-bounds.bin'), 2);
+    expect(await h.send({ kind: 'verdict', program: null }, 1).reply).toMatchObject({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(await h.value({ kind: 'verdict', program: null }, 2)).toMatchObject({ error: { pc: 6 } });
   });
 });

@@ -21,6 +21,7 @@ import {
 } from './protocol.ts';
 import { forgetRecent, listRecent, loadRecent, rememberLog } from './recent.ts';
 import { LogSession } from './session.ts';
+import type { VerifierSession } from './verifier.ts';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -128,6 +129,14 @@ export class WorkerHost {
     return this.session;
   }
 
+  /** The open log's verifier model, once built (the request waits; a cancel or a newer open ends the wait). */
+  private async verifier(job: Job): Promise<VerifierSession> {
+    const session = this.need();
+    const verifier = await session.verifier();
+    job.check();
+    return verifier;
+  }
+
   /** Opens a log for `job`'s generation; it is kept only if no newer open came meanwhile. */
   private async install(job: Job, open: () => Promise<LogSession>, remember: boolean): Promise<LogSession> {
     // The log on screen keeps answering until this one is ready: an open that fails or is cancelled leaves it.
@@ -150,6 +159,10 @@ export class WorkerHost {
       if (this.session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
     };
     setTimeout(step, 100);
+    // The verifier model, once the first rows are out (a request for it starts it sooner); its requests wait for it.
+    setTimeout(() => {
+      if (this.session === opened) opened.verifier().catch(() => undefined);
+    }, 100);
     this.remembered.set(
       opened,
       remember
@@ -297,5 +310,18 @@ export class WorkerHost {
     hexPage: (r) => this.need().hexPage(r.start, r.end),
     original: () => this.need().bytes.slice(),
     testFault: (r) => this.testFault(r.fault),
+    verdict: async (r, job) => (await this.verifier(job)).verdict(r.program),
+    kindCounts: async (r, job) => (await this.verifier(job)).kindCounts(r.program),
+    insnCount: async (r, job) => (await this.verifier(job)).insnCount(r.program),
+    insnRows: async (r, job) => (await this.verifier(job)).insnRows(r.program, r.start, r.count, r.sort),
+    insnPosition: async (r, job) => (await this.verifier(job)).insnPosition(r.program, r.pc, r.sort),
+    visitStep: async (r, job) => (await this.verifier(job)).visitStep(r.program, r.pc, r.line, r.step),
+    lineOfRecord: async (r, job) => (await this.verifier(job)).lineOfRecord(r.record),
+    recordOfLine: async (r, job) => (await this.verifier(job)).recordOfLine(r.line),
+    stateAt: async (r, job) => (await this.verifier(job)).stateAt(r.line),
+    defChain: async (r, job) => (await this.verifier(job)).defChain(r.line, r.operand),
+    source: async (r, job) => (await this.verifier(job)).source(r.program),
+    sourceLineOf: async (r, job) => (await this.verifier(job)).sourceLineOf(r.line),
+    pcLine: async (r, job) => (await this.verifier(job)).pcLine(r.program, r.pc),
   };
 }

@@ -13,6 +13,16 @@ import type {
   VerifierOutcome,
   ViewState,
 } from '../core/index.ts';
+import type { LineKindName } from '../core/verifier/kinds.ts';
+import type {
+  DefChain,
+  InsnRow,
+  InsnSort,
+  LogLineRow,
+  SourceFileView,
+  StateView,
+  VerdictView,
+} from '../core/verifier/view.ts';
 import type { RecentEntry } from './recent.ts';
 
 export type { RecentEntry };
@@ -58,6 +68,10 @@ export interface ViewFilter {
   types: number[] | null;
   query: string;
   regex: boolean;
+  /** Verifier line kinds shown (text lines, or TLV records via their joined line); null or absent = all. */
+  kinds?: LineKindName[] | null;
+  /** Only this program's lines (index into the verdict's programs); null or absent = all. */
+  program?: number | null;
 }
 
 export type SortColumn = 'index' | 'offset' | 'type' | 'length';
@@ -80,6 +94,8 @@ export interface RowData {
   /** One-line preview: text for STRING and text lines, hex otherwise. */
   preview: string;
   isText: boolean;
+  /** The verifier's reading of the row's line (text lines, TLV STRING records via their joined line), once the model is built. */
+  verifier?: LogLineRow;
 }
 
 export interface RecordDetail {
@@ -175,6 +191,45 @@ export interface Protocol {
   hexPage: { params: { start: number; end: number }; reply: HexPage };
   original: { params: Record<never, never>; reply: Uint8Array };
   testFault: { params: { fault: TestFault }; reply: null };
+
+  // ---- the verifier's reading of the open log (each waits for the model, built once after the index) ----
+  /**
+   * null when the log holds no verifier output. `program` null (here and in the instruction,
+   * source and pc requests) = the default program (first rejected, else first); for `kindCounts`,
+   * as for the `view` filter, null = the whole file.
+   */
+  verdict: { params: { program: number | null }; reply: VerdictView | null };
+  kindCounts: { params: { program: number | null }; reply: Partial<Record<LineKindName, number>> };
+  insnCount: { params: { program: number | null }; reply: { count: number; maxVisits: number } };
+  /** A window of instruction rows; sort 'visits' = descending visits, ties by pc. */
+  insnRows: {
+    params: { program: number | null; start: number; count: number; sort: InsnSort };
+    reply: InsnRow[];
+  };
+  /** Row index of `pc` in that sort, -1 if none. */
+  insnPosition: { params: { program: number | null; pc: number; sort: InsnSort }; reply: number };
+  /**
+   * step 0: the visit at or after `line` (the last one when none is after it; the first when `line`
+   * is null); ±1: the next/previous visit from `line` (null past either end; from null: first/last).
+   */
+  visitStep: {
+    params: { program: number | null; pc: number; line: number | null; step: -1 | 0 | 1 };
+    reply: { line: number; record: number; index: number; count: number } | null;
+  };
+  lineOfRecord: {
+    params: { record: number };
+    reply: { line: number; pc: number | null; program: number | null } | null;
+  };
+  recordOfLine: { params: { line: number }; reply: number };
+  /** Registers and stack in force at a line, with `changed` and the diff vs the previous visit of the same pc. */
+  stateAt: { params: { line: number }; reply: StateView | null };
+  /** operand: `r1`, `w1`, `fp-8`. */
+  defChain: { params: { line: number; operand: string }; reply: DefChain | null };
+  source: { params: { program: number | null }; reply: SourceFileView[] };
+  /** The `; … @ file:line` source line in force at a log line. */
+  sourceLineOf: { params: { line: number }; reply: { file: string; line: number } | null };
+  /** A pc's first visit (for `#pc=` deep links). */
+  pcLine: { params: { program: number | null; pc: number }; reply: { line: number; record: number } | null };
 }
 
 export type RequestKind = keyof Protocol;

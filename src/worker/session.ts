@@ -30,7 +30,9 @@ import {
   type ViewState,
   verifierOutcome,
 } from '../core/index.ts';
-import { detachedJob, type Job } from './job.ts';
+import { LineKind } from '../core/verifier/kinds.ts';
+import { buildVerifierModel } from '../core/verifier/model.ts';
+import { detachedJob, type Job, yieldToEventLoop } from './job.ts';
 import type {
   HexPage,
   LineData,
@@ -46,6 +48,7 @@ import type {
   ViewResult,
 } from './protocol.ts';
 import { compilePattern } from './regex.ts';
+import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
@@ -86,6 +89,9 @@ export class LogSession {
   private typeCountCache: TypeCount[] | null = null;
 
   private digest: Promise<string> | null = null;
+  /** The verifier's reading of this log: built once, after the index (see startVerifier). */
+  private verifierBuild: Promise<VerifierSession> | null = null;
+  private verifierReady: VerifierSession | null = null;
 
   private constructor(
     readonly name: string,
@@ -130,7 +136,34 @@ export class LogSession {
     this.joined = null;
     this.searchChunks = [];
     this.typeCountCache = null;
+    this.verifierBuild = null;
+    this.verifierReady = null;
     return this.summary();
+  }
+
+  /**
+   * The verifier model, built once per decode: after a yield (so the open's
+   * reply and first rows go out first), in one step, since the core builds it
+   * in one pass. Every verifier request awaits this same promise.
+   */
+  verifier(): Promise<VerifierSession> {
+    if (!this.verifierBuild) {
+      const log = this.log;
+      const build = yieldToEventLoop().then(() => {
+        const t0 = now();
+        const model = buildVerifierModel(log);
+        const session = VerifierSession.build(log, model, now() - t0);
+        if (this.log === log) this.verifierReady = session;
+        return session;
+      });
+      this.verifierBuild = build;
+    }
+    return this.verifierBuild;
+  }
+
+  /** The verifier model if already built (rows carry its reading only then), else null. */
+  get verifierIfReady(): VerifierSession | null {
+    return this.verifierReady;
   }
 
   /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
@@ -240,6 +273,10 @@ export class LogSession {
       for (let i = 0; i < count; i++) if (typeSet.has(index.types[i])) out[n++] = i;
       matches = out.subarray(0, n);
     }
+    const kinds = filter.kinds ?? null;
+    const program = filter.program ?? null;
+    if (kinds !== null || program !== null)
+      matches = intersect(matches, this.verifierMatches(await this.verifier(), kinds, program));
     if (filter.query !== '') {
       if (filter.regex) {
         const compiled = compilePattern(filter.query);
@@ -250,6 +287,31 @@ export class LogSession {
     job.check();
     this.view = sort ? this.sorted(matches, sort) : matches;
     return { total: this.viewSize(), error };
+  }
+
+  /** Records whose line has one of `kinds` and lies in `program`'s lines (ascending). */
+  private verifierMatches(
+    verifier: VerifierSession,
+    kindNames: ViewFilter['kinds'],
+    program: number | null,
+  ): Uint32Array {
+    const wanted = new Uint8Array(256);
+    if (!kindNames) wanted.fill(1);
+    else for (const name of kindNames) if (name in LineKind) wanted[LineKind[name]] = 1;
+    const kinds = verifier.kinds;
+    const [first, end] = verifier.lineRangeOf(program);
+    const count = this.log.recordCount;
+    const out = new Uint32Array(this.tlv ? count : Math.max(0, end - first));
+    let n = 0;
+    if (!this.tlv) {
+      for (let l = first; l < end && l < count; l++) if (wanted[kinds[l]]) out[n++] = l;
+    } else {
+      for (let r = 0; r < count; r++) {
+        const l = verifier.lineIndexOfRecord(r);
+        if (l >= first && l < end && wanted[kinds[l]]) out[n++] = r;
+      }
+    }
+    return out.subarray(0, n);
   }
 
   viewSize(): number {
@@ -409,7 +471,21 @@ export class LogSession {
       preview = hexPreview(log.bytes, start, end, 32);
       isText = false;
     }
-    return { index: i, offset: log.recordOffset(i), type, length: log.recordLength(i), preview, isText };
+    const row: RowData = {
+      index: i,
+      offset: log.recordOffset(i),
+      type,
+      length: log.recordLength(i),
+      preview,
+      isText,
+    };
+    const verifier = this.verifierReady;
+    if (verifier && isText) {
+      const line = verifier.lineIndexOfRecord(i);
+      const reading = line < 0 ? null : verifier.lineRow(line);
+      if (reading) row.verifier = reading;
+    }
+    return row;
   }
 
   /** Where record `index` sits in the current view, or -1 when the view hides it. */

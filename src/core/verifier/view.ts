@@ -135,7 +135,18 @@ export interface DefChain {
   operand: string;
   /** The line the operand was read at. */
   line: number;
-  defs: { line: number; record: number; pc: number | null; operand: string; text: string }[];
+  defs: {
+    line: number;
+    record: number;
+    pc: number | null;
+    operand: string;
+    text: string;
+    /** How it was defined: 'insn', 'callResult', 'callClobber', 'helperWrite', 'callArg', 'return', 'uninit'. */
+    how?: string;
+    /** Index in `defs` of the def whose operand this one wrote; -1 for the first. */
+    parent?: number;
+    depth?: number;
+  }[];
   /** Why the chain stops (program start, truncated log, walk bound). */
   end: string;
 }
@@ -145,6 +156,8 @@ export interface SourceLineView {
   text: string;
   pcs: number[];
   visits: number;
+  /** The first log line (file line) that quotes it. */
+  logLine?: number;
 }
 
 export interface SourceFileView {
