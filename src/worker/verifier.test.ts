@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeTlv, stringMessage, type TlvMessage } from '../core/encode.ts';
+import { encodeTlv, type TlvMessage } from '../core/encode.ts';
 import { FIXTURES, fixtureBytes, fixtureRaw } from '../testing/fixtures.ts';
+import { stringMessage } from '../testing/messages.ts';
 import { LogSession } from './session.ts';
 import type { VerifierSession } from './verifier.ts';
 

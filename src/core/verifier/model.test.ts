@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, fixtureBytes, kernelManifest } from '../../testing/fixtures.ts';
+import { stringMessage } from '../../testing/messages.ts';
 import { DecodedLog } from '../decode.ts';
 import { encodeTlv, type TlvMessage } from '../encode.ts';
-import { TYPE_STRING } from '../tlv.ts';
 import { LINE_KIND_NAMES, LineKind } from './kinds.ts';
 import { buildVerifierModel, type VerifierModel } from './model.ts';
 
 const encoder = new TextEncoder();
-const stringMessage = (text: string): TlvMessage => ({ type: TYPE_STRING, contents: encoder.encode(text) });
 const model = (bytes: Uint8Array) => buildVerifierModel(new DecodedLog(bytes));
 const modelOfText = (text: string) => model(encoder.encode(text));
 const selected = (m: VerifierModel) => m.programs[m.defaultProgram];
