@@ -8,6 +8,7 @@
  *   BASE#v=1&n=65536&sha256=<hex>&rec=12                (hash link: the recipient drops the file)
  *   BASE#v=1&rec=12&types=1,7                           (the app's own fragment: a view, no log)
  *   BASE#rec=12&types=1                                  (the app's own view state: no v, no log)
+ *   BASE#v=1&…&pc=6&program=1&kinds=insn,error          (the verifier view: an instruction, a program, kinds)
  *
  * Readable keys first, payload last. Besides what the product issue asks for,
  * a payload link carries `crc` (CRC-32 of the payload: deflate-raw has no
@@ -28,6 +29,7 @@ import { encodeTlv, type TlvMessage } from './encode.ts';
 import { DEFAULT_MAX_DECOMPRESSED } from './gzip.ts';
 import { detectByteOrder, TLV_HEADER_SIZE, TYPE_END } from './tlv.ts';
 import type { ByteOrder, LogFormat } from './types.ts';
+import { LINE_KIND_NAMES, type LineKindName } from './verifier/kinds.ts';
 
 export const SHARE_FORMAT_VERSION = 1;
 /** Chat tools and some mail clients cut links longer than this. */
@@ -57,6 +59,12 @@ export interface ViewState {
   format: LogFormat | null;
   /** Byte order the sender forced instead of detection; null: detect. */
   byteOrder: ByteOrder | null;
+  /** The verifier view's selected instruction (a pc of the shown program); null: none. */
+  pc: number | null;
+  /** Which of a file's programs (libbpf/veristat output) is shown; null: the default (first rejected). */
+  program: number | null;
+  /** Verifier line kinds shown, in the kinds' own order; null: all. */
+  kinds: LineKindName[] | null;
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = Object.freeze({
@@ -66,6 +74,9 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = Object.freeze({
   regex: false,
   format: null,
   byteOrder: null,
+  pc: null,
+  program: null,
+  kinds: null,
 });
 
 export type ViewStateResult = { ok: true; view: ViewState } | { ok: false; error: string };
@@ -81,7 +92,18 @@ function normalizeView(view: Partial<ViewState>): ViewState {
       if (!(Number.isInteger(t) && t >= 0 && t <= 0xffff)) throw new RangeError(`bad type ${t}`);
     types = [...new Set(v.types)].sort((a, b) => a - b);
   }
-  return { ...v, types };
+  for (const [key, value] of [
+    ['pc', v.pc],
+    ['program', v.program],
+  ] as const)
+    if (value !== null && !(Number.isSafeInteger(value) && value >= 0))
+      throw new RangeError(`${key} must be a whole number, not ${value}`);
+  let kinds: LineKindName[] | null = null;
+  if (v.kinds !== null) {
+    for (const kind of v.kinds) if (!LINE_KIND_NAMES.includes(kind)) throw new RangeError(`bad kind ${kind}`);
+    kinds = LINE_KIND_NAMES.filter((kind) => v.kinds?.includes(kind));
+  }
+  return { ...v, types, kinds };
 }
 
 /**
@@ -119,6 +141,9 @@ export function encodeViewState(view: Partial<ViewState>): string {
   if (v.regex) keys.push('re=1');
   if (v.format !== null) keys.push(`fmt=${v.format}`);
   if (v.byteOrder !== null) keys.push(`bo=${v.byteOrder}`);
+  if (v.program !== null) keys.push(`program=${v.program}`);
+  if (v.pc !== null) keys.push(`pc=${v.pc}`);
+  if (v.kinds !== null) keys.push(`kinds=${v.kinds.join(',')}`);
   return keys.join('&');
 }
 
@@ -152,6 +177,9 @@ const KNOWN_KEYS = new Set([
   're',
   'fmt',
   'bo',
+  'pc',
+  'program',
+  'kinds',
   'note',
   'n',
   'z',
@@ -224,6 +252,17 @@ function readView(keys: Map<string, string>): ViewState {
   if (bo !== undefined) {
     if (bo !== 'little' && bo !== 'big') throw damaged(`bo= must be little or big, not "${clip(bo)}"`);
     view.byteOrder = bo;
+  }
+  const pc = keys.get('pc');
+  if (pc !== undefined) view.pc = parseCount('pc', pc, Number.MAX_SAFE_INTEGER);
+  const program = keys.get('program');
+  if (program !== undefined) view.program = parseCount('program', program, Number.MAX_SAFE_INTEGER);
+  const kinds = keys.get('kinds');
+  if (kinds !== undefined) {
+    const named = kinds === '' ? [] : kinds.split(',');
+    const unknown = named.find((kind) => !LINE_KIND_NAMES.includes(kind as LineKindName));
+    if (unknown !== undefined) throw damaged(`kinds= names a kind there is not: "${clip(unknown)}"`);
+    view.kinds = LINE_KIND_NAMES.filter((kind) => named.includes(kind));
   }
   return view;
 }
