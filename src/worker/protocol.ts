@@ -13,6 +13,16 @@ import type {
   VerifierOutcome,
   ViewState,
 } from '../core/index.ts';
+import type { LineKindName } from '../core/verifier/kinds.ts';
+import type {
+  DefChain,
+  InsnRow,
+  InsnSort,
+  LogLineRow,
+  SourceFileView,
+  StateView,
+  VerdictView,
+} from '../core/verifier/view.ts';
 import type { RecentEntry } from './recent.ts';
 
 export type { RecentEntry };
@@ -58,6 +68,10 @@ export interface ViewFilter {
   types: number[] | null;
   query: string;
   regex: boolean;
+  /** Verifier line kinds shown; null = all. */
+  kinds?: LineKindName[] | null;
+  /** Rows limited to one program's lines; null = the whole file. */
+  program?: number | null;
 }
 
 export type SortColumn = 'index' | 'offset' | 'type' | 'length';
@@ -80,6 +94,8 @@ export interface RowData {
   /** One-line preview: text for STRING and text lines, hex otherwise. */
   preview: string;
   isText: boolean;
+  /** Text lines (and TLV STRING records, via their joined line): the verifier's reading of the line. */
+  verifier?: LogLineRow;
 }
 
 export interface RecordDetail {
@@ -175,6 +191,28 @@ export interface Protocol {
   hexPage: { params: { start: number; end: number }; reply: HexPage };
   original: { params: Record<never, never>; reply: Uint8Array };
   testFault: { params: { fault: TestFault }; reply: null };
+  verdict: { params: { program: number | null }; reply: VerdictView | null };
+  kindCounts: { params: { program: number | null }; reply: Partial<Record<LineKindName, number>> };
+  insnCount: { params: { program: number | null }; reply: { count: number; maxVisits: number } };
+  insnRows: {
+    params: { program: number | null; start: number; count: number; sort: InsnSort };
+    reply: InsnRow[];
+  };
+  insnPosition: { params: { program: number | null; pc: number; sort: InsnSort }; reply: number };
+  visitStep: {
+    params: { program: number | null; pc: number; line: number | null; step: -1 | 0 | 1 };
+    reply: { line: number; record: number; index: number; count: number } | null;
+  };
+  lineOfRecord: {
+    params: { record: number };
+    reply: { line: number; pc: number | null; program: number | null } | null;
+  };
+  recordOfLine: { params: { line: number }; reply: number };
+  stateAt: { params: { line: number }; reply: StateView | null };
+  defChain: { params: { line: number; operand: string }; reply: DefChain | null };
+  source: { params: { program: number | null }; reply: SourceFileView[] };
+  sourceLineOf: { params: { line: number }; reply: { file: string; line: number } | null };
+  pcLine: { params: { program: number | null; pc: number }; reply: { line: number; record: number } | null };
 }
 
 export type RequestKind = keyof Protocol;
