@@ -20,6 +20,7 @@ import {
   type ShareLinkResult,
 } from './shareLink.ts';
 import { TYPE_END } from './tlv.ts';
+import { LINE_KIND_NAMES, type LineKindName } from './verifier/kinds.ts';
 import { DEFAULT_VIEW_STATE, encodeViewState, parseViewState, type ViewState } from './viewState.ts';
 
 const DAMAGED = /^This link is damaged: .+\.$/;
@@ -183,10 +184,14 @@ describe('view state', () => {
     regex: fc.boolean(),
     format: fc.constantFrom(null, 'tlv' as const, 'text' as const),
     byteOrder: fc.constantFrom(null, 'little' as const, 'big' as const),
+    pc: fc.option(fc.nat(), { nil: null }),
+    program: fc.option(fc.nat({ max: 64 }), { nil: null }),
+    kinds: fc.option(fc.subarray([...LINE_KIND_NAMES]), { nil: null }),
   });
   const normalized = (v: ViewState): ViewState => ({
     ...v,
     types: v.types === null ? null : [...new Set(v.types)].sort((a, b) => a - b),
+    kinds: v.kinds === null ? null : LINE_KIND_NAMES.filter((k) => v.kinds?.includes(k)),
   });
 
   it('round-trips any view, alone or among unknown keys, and inside a share link', async () => {
@@ -227,6 +232,20 @@ describe('view state', () => {
     expect(bad).toEqual({ ok: true, view: { ...DEFAULT_VIEW_STATE, query: 'a\uFFFDb' } });
     expect(() => encodeViewState({ rec: -1 })).toThrow(RangeError);
     expect(() => encodeViewState({ types: [70000] })).toThrow(RangeError);
+  });
+
+  it('carries the verifier view: program, pc and kinds', () => {
+    expect(encodeViewState({ rec: 40, program: 1, pc: 6, kinds: ['error', 'insn'] })).toBe(
+      'rec=40&program=1&pc=6&kinds=insn,error',
+    );
+    expect(parseViewState('http://h/#v=1&rec=40&pc=6&program=1&kinds=insn,error')).toEqual({
+      ok: true,
+      view: { ...DEFAULT_VIEW_STATE, rec: 40, pc: 6, program: 1, kinds: ['insn', 'error'] },
+    });
+    // No kinds shown is a view too (the "None" button), not all kinds.
+    expect(parseViewState('#kinds=')).toEqual({ ok: true, view: { ...DEFAULT_VIEW_STATE, kinds: [] } });
+    expect(() => encodeViewState({ pc: -1 })).toThrow(RangeError);
+    expect(() => encodeViewState({ kinds: ['nonsense' as LineKindName] })).toThrow(RangeError);
   });
 
   it('writes runs of types as ranges, so "all but one" stays short', async () => {
@@ -271,6 +290,10 @@ describe('view state', () => {
       ['fmt=xml', /fmt=/],
       ['bo=middle', /bo=/],
       ['rec=1&rec=2', /twice/],
+      ['pc=x', /pc=/],
+      ['pc=1&pc=2', /twice/],
+      ['program=-1', /program=/],
+      ['kinds=insn,bogus', /bogus/],
     ] as const) {
       const result = parseViewState(`#${fragment}`);
       expect(result.ok, fragment).toBe(false);

@@ -5,6 +5,7 @@
  *
  *   BASE#rec=12&types=1,7&q=R1%3D&re=1        (the app's own view state)
  *   BASE#v=1&rec=12&types=1,7                 (the same, versioned: a view, no log)
+ *   BASE#v=1&…&program=1&pc=6&kinds=insn,error (the verifier view: a program, an instruction, kinds)
  *
  * Fragments come from strangers: reading never throws past parseViewState,
  * and a fragment is measured before it is read.
@@ -12,6 +13,7 @@
 import { formatCount, formatRanges } from './diagnostics.ts';
 import { LINK_MAX_LENGTH } from './linkLength.ts';
 import type { ByteOrder, LogFormat } from './types.ts';
+import { LINE_KIND_NAMES, type LineKindName } from './verifier/kinds.ts';
 
 export const SHARE_FORMAT_VERSION = 1;
 
@@ -30,6 +32,12 @@ export interface ViewState {
   format: LogFormat | null;
   /** Byte order the sender forced instead of detection; null: detect. */
   byteOrder: ByteOrder | null;
+  /** The verifier view's selected instruction (a pc of the shown program); null: none. */
+  pc: number | null;
+  /** Which of a file's programs (libbpf/veristat output) is shown; null: the default (first rejected). */
+  program: number | null;
+  /** Verifier line kinds shown, in the kinds' own order; null: all. */
+  kinds: LineKindName[] | null;
 }
 
 export const DEFAULT_VIEW_STATE: Readonly<ViewState> = Object.freeze({
@@ -39,6 +47,9 @@ export const DEFAULT_VIEW_STATE: Readonly<ViewState> = Object.freeze({
   regex: false,
   format: null,
   byteOrder: null,
+  pc: null,
+  program: null,
+  kinds: null,
 });
 
 export type ViewStateResult = { ok: true; view: ViewState } | { ok: false; error: string };
@@ -54,7 +65,18 @@ function normalizeView(view: Partial<ViewState>): ViewState {
       if (!(Number.isInteger(t) && t >= 0 && t <= 0xffff)) throw new RangeError(`bad type ${t}`);
     types = [...new Set(v.types)].sort((a, b) => a - b);
   }
-  return { ...v, types };
+  for (const [key, value] of [
+    ['pc', v.pc],
+    ['program', v.program],
+  ] as const)
+    if (value !== null && !(Number.isSafeInteger(value) && value >= 0))
+      throw new RangeError(`${key} must be a whole number, not ${value}`);
+  let kinds: LineKindName[] | null = null;
+  if (v.kinds !== null) {
+    for (const kind of v.kinds) if (!LINE_KIND_NAMES.includes(kind)) throw new RangeError(`bad kind ${kind}`);
+    kinds = LINE_KIND_NAMES.filter((kind) => v.kinds?.includes(kind));
+  }
+  return { ...v, types, kinds };
 }
 
 /**
@@ -82,6 +104,9 @@ export function encodeViewState(view: Partial<ViewState>): string {
   if (v.regex) keys.push('re=1');
   if (v.format !== null) keys.push(`fmt=${v.format}`);
   if (v.byteOrder !== null) keys.push(`bo=${v.byteOrder}`);
+  if (v.program !== null) keys.push(`program=${v.program}`);
+  if (v.pc !== null) keys.push(`pc=${v.pc}`);
+  if (v.kinds !== null) keys.push(`kinds=${v.kinds.join(',')}`);
   return keys.join('&');
 }
 
@@ -115,6 +140,9 @@ const KNOWN_KEYS = new Set([
   're',
   'fmt',
   'bo',
+  'pc',
+  'program',
+  'kinds',
   'note',
   'n',
   'z',
@@ -187,6 +215,17 @@ export function readView(keys: Map<string, string>): ViewState {
   if (bo !== undefined) {
     if (bo !== 'little' && bo !== 'big') throw damaged(`bo= must be little or big, not "${clip(bo)}"`);
     view.byteOrder = bo;
+  }
+  const pc = keys.get('pc');
+  if (pc !== undefined) view.pc = parseCount('pc', pc, Number.MAX_SAFE_INTEGER);
+  const program = keys.get('program');
+  if (program !== undefined) view.program = parseCount('program', program, Number.MAX_SAFE_INTEGER);
+  const kinds = keys.get('kinds');
+  if (kinds !== undefined) {
+    const named = kinds === '' ? [] : kinds.split(',');
+    const unknown = named.find((kind) => !LINE_KIND_NAMES.includes(kind as LineKindName));
+    if (unknown !== undefined) throw damaged(`kinds= names a kind there is not: "${clip(unknown)}"`);
+    view.kinds = LINE_KIND_NAMES.filter((kind) => named.includes(kind));
   }
   return view;
 }

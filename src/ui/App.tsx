@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import {
   cancelJobs,
+  clearDefs,
   fetchRecord,
   forgetRecentLogs,
   loadStoredTypeMap,
@@ -26,6 +27,14 @@ import { type Pane, useApp } from './store.ts';
 import { TextView } from './TextView.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { TypeMapEditor } from './TypeMapEditor.tsx';
+import {
+  InsnPane,
+  KindFilterSection,
+  SourcePaneSection,
+  StatePaneSection,
+  VerdictSection,
+} from './verifier/Connected.tsx';
+import { useEscapeClears } from './verifier/useEscape.ts';
 
 function useDropAnywhere(): boolean {
   const [dragging, setDragging] = useState(false);
@@ -139,9 +148,13 @@ export function App() {
   const job = useApp((s) => s.job);
   const summary = useApp((s) => s.summary);
   const pane = useApp((s) => s.pane);
+  const hasVerifier = useApp((s) => s.verdict !== null);
+  const hasDefs = useApp((s) => s.defs !== null);
   const set = useApp((s) => s.set);
   const dragging = useDropAnywhere();
   usePasteAnywhere();
+  // Def marks also show in the log table, whichever pane is open: Esc clears them from anywhere.
+  useEscapeClears(hasDefs, clearDefs);
 
   useEffect(() => {
     loadStoredTypeMap();
@@ -170,6 +183,10 @@ export function App() {
     ['buffer', 'Buffer hex'],
     ['text', 'Text'],
   ];
+  // The verifier's panes, for logs that hold verifier output: state first, it is what a line means.
+  if (hasVerifier) panes.push(['state', 'State'], ['insns', 'Instructions'], ['source', 'Source']);
+  const shownPane =
+    !hasVerifier && (pane === 'state' || pane === 'insns' || pane === 'source') ? 'record' : pane;
   return (
     <div className={`app${dragging ? ' dragging' : ''}`}>
       <SelectedDetail />
@@ -236,10 +253,12 @@ export function App() {
             <aside className="sidebar">
               <SummaryBox />
               <SearchBox />
+              <KindFilterSection />
               <TypeFilters />
               <TypeMapEditor key={summary.name + summary.size} />
             </aside>
             <section className="center">
+              <VerdictSection />
               <StatusLine />
               <MessageTable />
             </section>
@@ -250,7 +269,8 @@ export function App() {
                     key={id}
                     type="button"
                     role="tab"
-                    aria-selected={pane === id}
+                    aria-selected={shownPane === id}
+                    data-pane={id}
                     onClick={() => set({ pane: id })}
                   >
                     {label}
@@ -258,9 +278,12 @@ export function App() {
                 ))}
               </div>
               <div className="pane-body">
-                {pane === 'record' && <DetailPane />}
-                {pane === 'buffer' && <BufferHex />}
-                {pane === 'text' && <TextView />}
+                {shownPane === 'record' && <DetailPane />}
+                {shownPane === 'buffer' && <BufferHex />}
+                {shownPane === 'text' && <TextView />}
+                {shownPane === 'state' && <StatePaneSection />}
+                {shownPane === 'insns' && <InsnPane />}
+                {shownPane === 'source' && <SourcePaneSection />}
               </div>
             </section>
           </main>

@@ -25,6 +25,20 @@ export { forgetRecentLogs, refreshRecent } from './controller/recent.ts';
 export { downloadBuffer, shareAlternative, startShare } from './controller/sharing.ts';
 export { loadStoredTypeMap, setTypeMap, TYPE_MAP_STORAGE_KEY } from './controller/typeMap.ts';
 export {
+  clearDefs,
+  fetchInsnRows,
+  jumpToError,
+  loadSource,
+  selectLine,
+  selectPc,
+  selectProgram,
+  selectSourceLine,
+  setKinds,
+  showDefChain,
+  showDefChainAtPc,
+  stepVisit,
+} from './controller/verifier.ts';
+export {
   applyView,
   jumpToOffset,
   recordLink,

@@ -177,6 +177,9 @@ async function exercise(c: Case, r: ReturnType<typeof prng>, label: string): Pro
     regex: filter.regex,
     format: null,
     byteOrder: null,
+    pc: null,
+    program: null,
+    kinds: null,
   };
   const built = await session.share(share, 'http://x/', 'full', null);
   const back = await parseShareLink(built.link);

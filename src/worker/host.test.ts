@@ -96,7 +96,17 @@ describe('every request kind has its typed reply', () => {
       share: {
         request: {
           kind: 'share',
-          view: { rec: 2, types: null, query: '', regex: false, format: null, byteOrder: null },
+          view: {
+            rec: 2,
+            types: null,
+            query: '',
+            regex: false,
+            format: null,
+            byteOrder: null,
+            pc: null,
+            program: null,
+            kinds: null,
+          },
           base: 'https://x.test/',
           mode: 'full',
           records: null,

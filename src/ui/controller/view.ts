@@ -54,7 +54,13 @@ export async function applyView(scrollToSelection: boolean): Promise<void> {
   try {
     const result = await runJob('view', label, {
       kind: 'view',
-      filter: { types: view.types, query: view.query, regex: view.regex },
+      filter: {
+        types: view.types,
+        query: view.query,
+        regex: view.regex,
+        kinds: view.kinds,
+        program: view.program,
+      },
       sort,
     });
     set({ viewTotal: result.total, viewError: result.error, viewVersion: state().viewVersion + 1 });
@@ -123,7 +129,11 @@ export function setSort(sort: SortSpec | null): void {
 export function applyUrlView(next: ViewState): void {
   const { view } = state();
   const filtersChanged =
-    next.query !== view.query || next.regex !== view.regex || String(next.types) !== String(view.types);
+    next.query !== view.query ||
+    next.regex !== view.regex ||
+    String(next.types) !== String(view.types) ||
+    String(next.kinds) !== String(view.kinds) ||
+    next.program !== view.program;
   set({ view: next, highlight: null });
   if (filtersChanged) void applyView(true);
   else void locateSelection(true).catch(quietly);

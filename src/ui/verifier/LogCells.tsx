@@ -81,7 +81,7 @@ export function LogLineCells({ row, defs, onOperand }: LogLineCellsProps) {
       <span role="gridcell" className="cell vf-col-state" title={row.stateTail ?? undefined}>
         {row.stateTail ?? ''}
       </span>
-      <span role="gridcell" className="cell vf-col-text" title={text || undefined}>
+      <span role="gridcell" className="cell vf-col-text col-preview" title={text || undefined}>
         {isInsn && row.call ? (
           <InsnText
             text={row.call}
