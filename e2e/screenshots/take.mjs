@@ -63,6 +63,35 @@ try {
   await page.click('[data-testid=share-button]');
   await page.waitForSelector('[data-testid=share-link]');
   await page.screenshot({ path: join(here, 'share.png') });
+
+  // The verifier view (issue 9).
+  page = await openSample(browser, 'bad-bounds.bin');
+  await page.click('[data-testid=jump-to-error]');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(here, 'verifier-verdict.png') });
+
+  page = await openSample(browser, 'ok-level2.bin.gz');
+  await page.getByRole('tab', { name: 'Instructions' }).click();
+  await page.click('[data-testid=insn-view] [data-sort=visits]');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(here, 'verifier-instructions.png') });
+
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+  await page.goto(`${base}#v=1`);
+  const usedef = join(here, '../../src/core/__fixtures__/kernel/usedef-level2.bin');
+  await page.getByLabel('Open a log file').setInputFiles(usedef);
+  await page.waitForSelector('[data-kind=insn][data-pc="4"]');
+  await page.click('[data-kind=insn][data-pc="4"] [data-operand=fp-8]');
+  await page.click('[data-kind=insn][data-pc="4"]');
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(here, 'verifier-state-usedef.png') });
+
+  page = await openSample(browser, 'bad-bounds.bin');
+  await page.getByRole('tab', { name: 'Source' }).click();
+  await page.click('[data-source-line="progs.bpf.c:38"]');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(here, 'verifier-source.png') });
   await browser.close();
 } finally {
   if (server.pid) process.kill(-server.pid);

@@ -5,6 +5,8 @@
  *  - drop → first rows on screen, and → the complete count;
  *  - the longest main-thread task during the load (PerformanceObserver);
  *  - End → last row on screen, and a search → updated count.
+ *  - the verifier view (issue 9): the verdict panel after the load, and the
+ *    Instructions tab's first rows after the click, with the longest task.
  * Targets (issue 4): first rows <= 1.5x floor, no task over 100 ms, scroll and filter within 100 ms.
  */
 import { spawn } from 'node:child_process';
@@ -61,6 +63,7 @@ try {
     searchWarm: number;
     cleared: number;
   } | null = null;
+  let verifier: { verdictPanel: number; insnFirstPaint: number; longestTask: number } | null = null;
   for (let run = 0; run < RUNS; run++) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.addInitScript(() => {
@@ -164,6 +167,33 @@ try {
         const cleared = await search('');
         return { toLast, toFirst, searchCold, searchWarm, cleared };
       });
+      verifier = await page.evaluate(async () => {
+        const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+        const timeUntil = (start: number, test: () => boolean) =>
+          new Promise<number>((resolve) => {
+            const tick = () => (test() ? resolve(performance.now() - start) : requestAnimationFrame(tick));
+            tick();
+          });
+        // The verdict panel is asked for after the index: measured from now, it is how long past the
+        // search it still takes (0 when it is already there).
+        const t0 = performance.now();
+        const verdictPanel = await timeUntil(
+          t0,
+          () => document.querySelector('[data-testid=verdict]') !== null,
+        );
+        const tab = [...document.querySelectorAll<HTMLButtonElement>('[role=tab]')].find(
+          (b) => b.textContent === 'Instructions',
+        );
+        const t1 = performance.now();
+        tab?.click();
+        const insnFirstPaint = await timeUntil(
+          t1,
+          () => document.querySelector('[data-testid=insn-view] [data-visits]') !== null,
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        const tasks = w.__longTasks.filter((t) => t.start >= t0);
+        return { verdictPanel, insnFirstPaint, longestTask: Math.max(0, ...tasks.map((t) => t.duration)) };
+      });
     }
     await page.close();
   }
@@ -201,6 +231,14 @@ try {
   );
   console.log(
     `  clear search                                  ${ms(interaction.cleared)} incl. the 120 ms typing pause`,
+  );
+  if (!verifier) throw new Error('no verifier figures');
+  console.log(`  verdict panel on screen (after the search)    ${ms(verifier.verdictPanel)}`);
+  console.log(
+    `  Instructions tab -> first rows painted        ${ms(verifier.insnFirstPaint)} (target <= 200 ms)`,
+  );
+  console.log(
+    `  longest main-thread task, verifier views      ${ms(verifier.longestTask)} (target < 100 ms)`,
   );
   console.log(
     `  per-load figures: ${JSON.stringify(loads.map((l) => ({ floor: Math.round(l.floor), first: Math.round(l.firstRows), longest: Math.round(l.longestTask) })))}`,

@@ -14,7 +14,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { DecodedLog, encodeTlv, formatCount, TLV_HEADER_SIZE, type TlvMessage } from '../core/index.ts';
+import {
+  buildVerifierModel,
+  DecodedLog,
+  encodeTlv,
+  formatCount,
+  TLV_HEADER_SIZE,
+  type TlvMessage,
+} from '../core/index.ts';
 
 const FIXTURES = join(process.cwd(), 'src', 'core', '__fixtures__');
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -194,6 +201,41 @@ function run(): void {
   if (missed) console.log('some targets were missed (see MISSED)');
 }
 
+/**
+ * The verifier model (issue 8) on the 71 MB log, built after the index as the
+ * worker builds it: kinds + verdict + per-pc visits, against one TextDecoder
+ * pass over the log's text. Target: <= 2x, and <= 8 bytes per line kept.
+ */
+function runVerifierModel(): boolean {
+  const bytes = fixture('kernel/too-large-71mb.bin.gz');
+  const text = textEnd(bytes);
+  const log = new DecodedLog(bytes);
+  const decoder = new TextDecoder();
+  const baseline = time(() => decoder.decode(text));
+  const build = time(() => buildVerifierModel(log));
+  const model = buildVerifierModel(log);
+  const lines = model.lines.lineCount;
+  let kept = model.lines.kinds.byteLength + model.lines.pcs.byteLength;
+  for (const p of model.programs) kept += p.insns.byteLength;
+  const ratio = build / baseline;
+  const perLine = kept / lines;
+  const ok = ratio <= 2 && perLine <= 8;
+  const program = model.programs[model.defaultProgram];
+  console.log(
+    `\nverifier model, too-large-71mb (${formatCount(lines)} lines, ${mb(text.length)} of text): ` +
+      `${ms(build)} vs TextDecoder ${ms(baseline)} = ${ratio.toFixed(2)}x (target <= 2x); ` +
+      `kept ${mb(kept)} = ${perLine.toFixed(2)} bytes/line (target <= 8) ${ok ? 'ok' : 'MISSED'}`,
+  );
+  console.log(
+    `  verdict ${program.verdict.verdict}, error at line ${program.verdict.error?.line}, pc ${program.verdict.error?.pc}; ` +
+      `${formatCount(program.insns.visitCount)} visits over ${program.insns.pcCount} pcs`,
+  );
+  return ok;
+}
+
 const peakAt = process.argv.indexOf('--peak');
 if (peakAt >= 0) measurePeak(process.argv[peakAt + 1]);
-else run();
+else {
+  run();
+  if (!runVerifierModel()) console.log('the verifier model missed a target (see MISSED)');
+}

@@ -103,26 +103,33 @@ describe('bpflog inspect (human summary)', () => {
 
   it('quotes the verifier’s complaint and summary', async () => {
     const { stdout } = await run(['inspect', fx('kernel/null-deref.bin')]);
-    expect(stdout).toContain('verifier error (record ');
+    expect(stdout).toContain('verifier error (line 13, pc 7):');
     expect(stdout).toContain("  R0 invalid mem access 'map_value_or_null'");
     expect(stdout).toContain('verifier: processed 7 insns (limit 1,000,000)');
     const json = JSON.parse(
       (await run(['inspect', fx('kernel/null-deref.bin'), '--json', '--summary'])).stdout,
     );
-    expect(json.verifier.error.lines).toEqual(["R0 invalid mem access 'map_value_or_null'"]);
+    expect(json.verifier.error).toEqual({
+      message: "R0 invalid mem access 'map_value_or_null'",
+      line: 13,
+      pc: 7,
+    });
+    expect(json.verifier).toMatchObject({ verdict: 'rejected', processed: 7, limit: 1000000, program: null });
   });
 
   it('never prints a log’s control characters to the terminal', async () => {
     const dir = await import('node:os').then((os) => os.tmpdir());
     const file = join(dir, `bpflog-esc-${process.pid}.bin`);
-    // A "verifier complaint" that would clear the screen and retitle the terminal.
-    const hostile = '0: (b7) r0 = 0\n\x1b[2J\x1b]0;owned\x07 bad';
+    // A program name that would retitle the terminal (a line with control bytes is not verifier prose, so
+    // the second line is never quoted at all).
+    const hostile =
+      "libbpf: prog 'x\x1b]0;owned\x07': -- BEGIN PROG LOAD LOG --\n0: (b7) r0 = 0\n\x1b[2Jbad\x07 bad\n";
     await import('node:fs/promises').then((fs) =>
-      fs.writeFile(file, `${hostile}\nprocessed 1 insns (limit 1000000)\n\0`),
+      fs.writeFile(file, `${hostile}processed 1 insns (limit 1000000)\n-- END PROG LOAD LOG --\n\0`),
     );
     const { status, stdout } = await run(['inspect', file]);
     expect(status).toBe(0);
-    expect(stdout).toContain('  \\x1b[2J\\x1b]0;owned\\x07 bad');
+    expect(stdout).toContain('(program x\\x1b]0;owned\\x07)');
     const controls = [...stdout].filter((c) => c !== '\n' && (c < ' ' || c === '\x7f'));
     expect(controls).toEqual([]);
   });

@@ -7,6 +7,7 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
+  buildVerifierModel,
   DEFAULT_SHARE_BASE,
   type Diagnostic,
   diagnostic,
@@ -21,8 +22,9 @@ import {
   type TypeMap,
   type ViewState,
 } from '../core/index.ts';
-import { factsOf, jsonReport, summaryText } from './report.ts';
+import { factsOf, jsonReport, summaryText, terminalSafe, type VerifierView } from './report.ts';
 import { SummaryStream } from './summaryStream.ts';
+import { insnsJsonLines, insnsListing, pickProgram } from './verifier.ts';
 
 /** A file being read: its bytes as they arrive, gunzipped when it is gzip. */
 export interface FileStream {
@@ -42,7 +44,8 @@ export interface CliIo {
   error(text: string): void;
 }
 
-export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format tlv|text] [--byte-order little|big] [--types FILE.json]
+export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--program NAME] [--no-verifier] [--format tlv|text] [--byte-order little|big] [--types FILE.json]
+       bpflog insns FILE [--json] [--program NAME] [--format tlv|text] [--byte-order little|big]
        bpflog share FILE [--rec N] [--base URL] [--show-types LIST] [--query TEXT] [--regex]
                          [--format tlv|text] [--byte-order little|big] [--hash | --excerpt RANGES]
 
@@ -52,6 +55,14 @@ export const USAGE = `usage: bpflog inspect FILE [--json] [--summary] [--format 
   --format F          read the buffer as tlv or text instead of detecting it
   --byte-order B      read TLV as little- or big-endian instead of detecting it
   --types FILE.json   names for message types, e.g. {"7": "ERRNO"}
+  --program NAME      in a file holding several programs' logs (libbpf, veristat), report on NAME
+                      (default: the first rejected one, else the first)
+  --no-verifier       skip the verifier model (which keeps the whole log in memory): the summary
+                      streams with flat memory and reads the complaint from the log's last lines
+
+  insns FILE          the verifier's instructions, one per pc: text, visit count, source line;
+                      the most visited marked *, the failing one >
+  --json              JSON Lines instead: {"pc","insn","visits","source":{"file","line","text"}|null}
 
   share FILE          print a link that opens this log in the inspector (the log travels in the link)
   --rec N             select record N (numbered from 0, as inspect --json does)
@@ -73,11 +84,14 @@ interface InspectOptions {
   format?: LogFormat;
   byteOrder?: ByteOrder;
   typesFile?: string;
+  program?: string;
+  /** Build the verifier model (needs the whole log in memory). */
+  verifier: boolean;
 }
 
-function parseInspect(args: string[]): InspectOptions {
+function parseInspect(args: string[], command = 'inspect'): InspectOptions {
   let file: string | undefined;
-  const options: Partial<InspectOptions> = { json: false, summary: false };
+  const options: Partial<InspectOptions> = { json: false, summary: false, verifier: true };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -86,15 +100,17 @@ function parseInspect(args: string[]): InspectOptions {
       return v;
     };
     if (arg === '--json') options.json = true;
-    else if (arg === '--summary') options.summary = true;
+    else if (arg === '--summary' && command === 'inspect') options.summary = true;
     else if (arg === '--format') options.format = formatOption(value());
     else if (arg === '--byte-order') options.byteOrder = byteOrderOption(value());
-    else if (arg === '--types') options.typesFile = value();
+    else if (arg === '--types' && command === 'inspect') options.typesFile = value();
+    else if (arg === '--program') options.program = value();
+    else if (arg === '--no-verifier' && command === 'inspect') options.verifier = false;
     else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else if (file === undefined) file = arg;
     else throw new UsageError(`unexpected argument "${arg}"`);
   }
-  if (file === undefined) throw new UsageError('inspect needs a FILE');
+  if (file === undefined) throw new UsageError(`${command} needs a FILE`);
   return { ...options, file } as InspectOptions;
 }
 
@@ -131,14 +147,12 @@ async function loadTypes(io: CliIo, path: string | undefined): Promise<TypeMap> 
 }
 
 /**
- * Streams the file through the indexer. The summary (and --json --summary)
- * keeps no more than a megabyte of the log, so memory stays flat; --json with
- * records needs every record's bytes, so it keeps the whole buffer (grown
- * in place, up to 1 GiB).
+ * Streams the file through the indexer. The verifier model reads every line,
+ * so by default the whole buffer is kept (grown in place, up to 1 GiB), and so
+ * it is for --json with records. With --no-verifier the summary (and --json
+ * --summary) keeps no more than a megabyte of the log, so memory stays flat.
  */
-async function inspect(args: string[], io: CliIo): Promise<void> {
-  const options = parseInspect(args);
-  const types = await loadTypes(io, options.typesFile);
+async function readInspected(options: InspectOptions, io: CliIo) {
   let file: FileStream;
   try {
     file = await io.openStream(options.file);
@@ -150,8 +164,8 @@ async function inspect(args: string[], io: CliIo): Promise<void> {
     byteOrder: options.byteOrder,
     sizeHint: file.gzipped ? undefined : file.fileSize,
   };
-  const sink =
-    options.json && !options.summary ? new LogStream(indexOptions) : new SummaryStream(indexOptions);
+  const keepBytes = options.verifier || (options.json && !options.summary);
+  const sink = keepBytes ? new LogStream(indexOptions) : new SummaryStream(indexOptions);
   const diagnostics: Diagnostic[] = [];
   let read = 0;
   try {
@@ -161,9 +175,11 @@ async function inspect(args: string[], io: CliIo): Promise<void> {
     }
   } catch (e) {
     if (!file.gzipped) throw cannotRead(options.file, e);
+    // zlib says Z_BUF_ERROR ("unexpected end of file") for a stream cut short: the core's gzip-truncated.
+    const cut = (e as { code?: string }).code === 'Z_BUF_ERROR';
     diagnostics.push(
       diagnostic(
-        'gzip-corrupt',
+        cut ? 'gzip-truncated' : 'gzip-corrupt',
         'error',
         read,
         `The gzip stream is damaged (${(e as Error).message || 'unreadable'}); the ${formatCount(read)} bytes decompressed before ${formatOffset(read)} are shown.`,
@@ -174,12 +190,38 @@ async function inspect(args: string[], io: CliIo): Promise<void> {
   }
   const log = sink instanceof LogStream ? sink.finish(diagnostics) : null;
   const facts = log ? factsOf(log) : (sink as SummaryStream).finish(diagnostics);
-  const compressedSize = file.gzipped ? file.fileSize : null;
+  let verifier: VerifierView | null = null;
+  if (log && options.verifier) {
+    const model = buildVerifierModel(log);
+    const program = pickProgram(model, options.program);
+    if (typeof program === 'string') throw new UsageError(program);
+    verifier = { model, program };
+  }
+  return { log, facts, compressedSize: file.gzipped ? file.fileSize : null, verifier };
+}
+
+async function inspect(args: string[], io: CliIo): Promise<void> {
+  const options = parseInspect(args);
+  const types = await loadTypes(io, options.typesFile);
+  const { log, facts, compressedSize, verifier } = await readInspected(options, io);
   if (!options.json) {
-    await io.write(summaryText(options.file, facts, compressedSize, types));
+    await io.write(summaryText(options.file, facts, compressedSize, types, verifier));
     return;
   }
-  for (const chunk of jsonReport(facts, types, { records: log })) await io.write(chunk);
+  const records = options.summary ? null : log;
+  for (const chunk of jsonReport(facts, types, verifier, { records })) await io.write(chunk);
+}
+
+async function insns(args: string[], io: CliIo): Promise<void> {
+  const options = parseInspect(args, 'insns');
+  const { verifier } = await readInspected({ ...options, verifier: true }, io);
+  if (!verifier) throw new UsageError(`${options.file}: no log to read`);
+  if (options.json) {
+    for (const chunk of insnsJsonLines(verifier.model, verifier.program)) await io.write(chunk);
+    return;
+  }
+  for (const chunk of insnsListing(verifier.model, verifier.program))
+    await io.write(chunk.split('\n').map(terminalSafe).join('\n'));
 }
 
 interface ShareOptions {
@@ -244,8 +286,7 @@ async function share(args: string[], io: CliIo): Promise<void> {
     format: options.view.format ?? undefined,
     byteOrder: options.view.byteOrder ?? undefined,
   });
-  for (const d of log.diagnostics)
-    if (d.code === 'gzip-corrupt' || d.code === 'gzip-too-large') io.error(`bpflog: warning: ${d.message}`);
+  for (const d of log.diagnostics) if (d.code.startsWith('gzip-')) io.error(`bpflog: warning: ${d.message}`);
   const count = log.recordCount;
   const rec = options.view.rec;
   if (rec !== undefined && rec !== null && rec >= count)
@@ -296,11 +337,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       await inspect(rest, io);
       return 0;
     }
+    if (command === 'insns') {
+      await insns(rest, io);
+      return 0;
+    }
     if (command === 'share') {
       await share(rest, io);
       return 0;
     }
-    throw new UsageError(`unknown command "${command}" (try: bpflog inspect FILE, or bpflog share FILE)`);
+    throw new UsageError(
+      `unknown command "${command}" (try: bpflog inspect FILE, bpflog insns FILE, or bpflog share FILE)`,
+    );
   } catch (e) {
     if (e instanceof UsageError) {
       io.error(`bpflog: ${e.message}`);

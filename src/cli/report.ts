@@ -5,6 +5,7 @@
  */
 import {
   type ByteOrder,
+  countTypes,
   type DecodedLog,
   type Diagnostic,
   formatCount,
@@ -18,8 +19,17 @@ import {
   type TruncationVerdict,
   type TypeMap,
   typeLabel,
+  type VerifierModel,
+  type VerifierProgram,
   verifierOutcome,
 } from '../core/index.ts';
+import { verifierJson, verifierSummaryLines } from './verifier.ts';
+
+/** The verifier model and the program the report is about. */
+export interface VerifierView {
+  model: VerifierModel;
+  program: VerifierProgram;
+}
 
 const n = formatCount;
 
@@ -38,22 +48,6 @@ export function terminalSafe(text: string): string {
     from = i + 1;
   }
   return from === 0 ? text : out + text.slice(from);
-}
-
-export interface TypeCount {
-  type: number;
-  count: number;
-}
-
-/**
- * Records per TLV type, in order of type value. One pass over the type
- * column (and the counts of records a summary's walk dropped).
- */
-export function countTypes(index: TlvIndex): TypeCount[] {
-  const counts = new Map<number, number>(index.droppedTypeCounts ?? []);
-  const { types } = index;
-  for (let i = 0; i < types.length; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]).map(([type, c]) => ({ type, count: c }));
 }
 
 /** What the summary and the JSON head and tail say about a log: from a DecodedLog, or a streamed summary that kept no bytes. */
@@ -87,6 +81,7 @@ export function summaryText(
   log: LogFacts,
   compressedSize: number | null,
   types: TypeMap,
+  verifier: VerifierView | null,
 ): string {
   const out: string[] = [];
   const sizeText =
@@ -116,13 +111,17 @@ export function summaryText(
       `lines: ${n(index.lineCount)} in ${n(index.textLength)} bytes of text, ${index.terminator === null ? 'no terminating NUL' : `NUL at ${formatOffset(index.terminator)}`}`,
     );
   }
-  const outcome = verifierOutcome(log.tail);
-  if (outcome.summary) {
-    out.push(`verifier: processed ${n(outcome.summary.insns)} insns (limit ${n(outcome.summary.limit)})`);
-  }
-  if (outcome.error) {
-    out.push(`verifier error (record ${n(outcome.error.record)}):`);
-    for (const line of outcome.error.lines) out.push(`  ${terminalSafe(line)}`);
+  if (verifier) {
+    for (const line of verifierSummaryLines(verifier.model, verifier.program)) out.push(terminalSafe(line));
+  } else {
+    // --no-verifier: the complaint read from the last lines only.
+    const outcome = verifierOutcome(log.tail);
+    if (outcome.summary)
+      out.push(`verifier: processed ${n(outcome.summary.insns)} insns (limit ${n(outcome.summary.limit)})`);
+    if (outcome.error) {
+      out.push(`verifier error (record ${n(outcome.error.record)}):`);
+      for (const line of outcome.error.lines) out.push(`  ${terminalSafe(line)}`);
+    }
   }
   const t = log.trailing;
   if (t) {
@@ -159,10 +158,10 @@ function head(log: LogFacts, types: TypeMap) {
   };
 }
 
-function tail(log: LogFacts) {
+function tail(log: LogFacts, verifier: VerifierView | null) {
   const { truncated, dropped, saturated, mode, rewound, message } = log.truncation;
   return {
-    verifier: verifierOutcome(log.tail),
+    verifier: verifier ? verifierJson(verifier.model, verifier.program) : null,
     end: log.end,
     truncation: { truncated, dropped, mode, saturated, rewound, message },
     trailing: log.trailing,
@@ -182,11 +181,12 @@ function tail(log: LogFacts) {
 export function* jsonReport(
   facts: LogFacts,
   types: TypeMap,
+  verifier: VerifierView | null,
   options: { records: DecodedLog | null; chunkSize?: number },
 ): Generator<string> {
   const chunkSize = options.chunkSize ?? 1 << 20;
   const first = JSON.stringify(head(facts, types));
-  const last = JSON.stringify(tail(facts));
+  const last = JSON.stringify(tail(facts, verifier));
   const log = options.records;
   if (!log) {
     yield `${first.slice(0, -1)},${last.slice(1)}\n`;

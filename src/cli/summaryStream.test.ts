@@ -10,7 +10,9 @@ import { SummaryStream } from './summaryStream.ts';
 
 /** The --json --summary object computed the old way: the whole buffer decoded. */
 function wholeSummary(bytes: Uint8Array): unknown {
-  return JSON.parse([...jsonReport(factsOf(new DecodedLog(bytes)), new Map(), { records: null })].join(''));
+  return JSON.parse(
+    [...jsonReport(factsOf(new DecodedLog(bytes)), new Map(), null, { records: null })].join(''),
+  );
 }
 
 describe('inspect streams the file and keeps only a summary', () => {
@@ -20,7 +22,13 @@ describe('inspect streams the file and keeps only a summary', () => {
       'tlv/loop-15mb-fragments.bin.gz',
       'tlv/oob-big-endian.bin',
     ]) {
-      const { status, stdout } = await runCli(['inspect', join(FIXTURES, file), '--json', '--summary']);
+      const { status, stdout } = await runCli([
+        'inspect',
+        join(FIXTURES, file),
+        '--json',
+        '--summary',
+        '--no-verifier',
+      ]);
       expect(status).toBe(0);
       const streamed = JSON.parse(stdout);
       expect(streamed).toEqual(wholeSummary(fixtureBytes(file)));
@@ -57,7 +65,7 @@ describe('inspect streams the file and keeps only a summary', () => {
     const { status, stdout } = await runCli(['inspect', cut, '--json', '--summary']);
     expect(status).toBe(0);
     const report = JSON.parse(stdout);
-    expect(report.diagnostics[0]).toMatchObject({ code: 'gzip-corrupt', offset: report.size });
+    expect(report.diagnostics[0]).toMatchObject({ code: 'gzip-truncated', offset: report.size });
     expect(report.size).toBeGreaterThan(0);
     expect(report.recordCount).toBeGreaterThan(0);
   });

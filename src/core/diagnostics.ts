@@ -31,3 +31,26 @@ export function formatCount(value: number): string {
   for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return rounded < 0 ? `-${out}` : out;
 }
+
+/**
+ * Sorted, distinct numbers as a list with runs of at least `minRun` written
+ * as ranges: formatRanges([1, 7, 10, 11, 12], { minRun: 3 }) is "1,7,10-12".
+ */
+export function formatRanges(
+  sorted: readonly number[],
+  {
+    minRun,
+    separator,
+    format = String,
+  }: { minRun: number; separator: string; format?: (n: number) => string },
+): string {
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    if (j - i + 1 >= minRun) parts.push(`${format(sorted[i])}-${format(sorted[j])}`);
+    else for (let k = i; k <= j; k++) parts.push(format(sorted[k]));
+    i = j + 1;
+  }
+  return parts.join(separator);
+}

@@ -3,7 +3,7 @@
  * another, the last 8 bytes kept for END, a message that does not fit dropped
  * whole and counted. The inverse of walkTlv; used by tests, samples and benches.
  */
-import { END_COUNT_SATURATED, TLV_END_RESERVE, TLV_HEADER_SIZE, TYPE_END, TYPE_STRING } from './tlv.ts';
+import { END_COUNT_SATURATED, TLV_END_RESERVE, TLV_HEADER_SIZE, TYPE_END } from './tlv.ts';
 import type { ByteOrder } from './types.ts';
 
 export interface TlvMessage {
@@ -25,12 +25,6 @@ export interface EncodedTlv {
   kept: number[];
   dropped: number;
   endOffset: number | null;
-}
-
-const utf8 = new TextEncoder();
-
-export function stringMessage(text: string): TlvMessage {
-  return { type: TYPE_STRING, contents: utf8.encode(text) };
 }
 
 function writeHeader(view: DataView, offset: number, type: number, len: number, le: boolean): void {

@@ -54,3 +54,54 @@ export class Growable<T extends UintArray> {
 export const growableU32 = (capacity?: number) => new Growable(Uint32Array, capacity);
 export const growableI32 = (capacity?: number) => new Growable(Int32Array, capacity);
 export const growableU8 = (capacity?: number) => new Growable(Uint8Array, capacity);
+
+/**
+ * Bytes gathered from chunks (an inflater's output), kept as the chunks that
+ * arrived and joined once at the end: memory follows what has actually
+ * arrived, never what the input claims, and each byte is copied once.
+ */
+export class ByteBuilder {
+  private chunks: Uint8Array[] = [];
+  length = 0;
+
+  constructor(
+    /** The most bytes it will hold: append refuses what would pass it. */
+    readonly limit: number,
+  ) {}
+
+  /**
+   * Appends as much of `chunk` as fits under the limit (keeping a reference:
+   * the caller must not reuse it); returns false when some of it did not fit.
+   */
+  append(chunk: Uint8Array): boolean {
+    const fits = Math.min(chunk.length, this.limit - this.length);
+    if (fits > 0) this.chunks.push(fits === chunk.length ? chunk : chunk.subarray(0, fits));
+    this.length += fits;
+    return fits === chunk.length;
+  }
+
+  /** The bytes gathered, in one buffer of exactly that size. */
+  bytes(): Uint8Array<ArrayBuffer> {
+    const chunks = this.chunks;
+    if (
+      chunks.length === 1 &&
+      chunks[0].byteOffset === 0 &&
+      chunks[0].buffer instanceof ArrayBuffer &&
+      chunks[0].buffer.byteLength === this.length
+    )
+      return chunks[0] as Uint8Array<ArrayBuffer>;
+    const out = this.allocate(this.length);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    this.chunks = out.length > 0 ? [out] : [];
+    return out;
+  }
+
+  /** Every buffer the builder makes comes from here: the one place tests watch allocations. */
+  allocate(size: number): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(size);
+  }
+}

@@ -20,7 +20,7 @@ export function hexOffset(offset: number): string {
 }
 
 /** One row of a dump as text: `00000010  01 00 14 00 00 00 30 3a  20 52 31 3d 63 74 78 28  |......0: R1=ctx(|`. */
-export function hexDumpLine(
+function hexDumpLine(
   bytes: Uint8Array,
   rowOffset: number,
   from = rowOffset,

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
-import { encodeTlv, stringMessage } from './encode.ts';
+import { encodeTlv, type TlvMessage } from './encode.ts';
 import { joinedLineText, joinTlvLines, NO_LINE } from './joined.ts';
-import type { TlvIndex } from './tlv.ts';
+import { type TlvIndex, TYPE_STRING } from './tlv.ts';
+
+const stringMessage = (text: string): TlvMessage => ({
+  type: TYPE_STRING,
+  contents: new TextEncoder().encode(text),
+});
 
 function joinedText(log: DecodedLog): string[] {
   const index = log.index as TlvIndex;

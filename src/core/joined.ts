@@ -7,6 +7,7 @@
  * no line and do not break one. END closes the last line.
  */
 import { decodeUtf8 } from './bytes.ts';
+import { growableU32 } from './growable.ts';
 import { TLV_HEADER_SIZE, type TlvIndex, TYPE_END, TYPE_STRING } from './tlv.ts';
 
 export interface JoinedLines {
@@ -21,25 +22,15 @@ export const NO_LINE = 0xffffffff;
 
 export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
   const { count, types, offsets, lengths } = index;
-  let first = new Uint32Array(Math.max(16, count >>> 1));
-  let endRec = new Uint32Array(first.length);
+  const first = growableU32(Math.max(16, count >>> 1));
+  const endRec = growableU32(Math.max(16, count >>> 1));
   const lineOfRecord = new Uint32Array(count).fill(NO_LINE);
-  let lines = 0;
   let open = -1; // first record of the line being built, or -1
 
   const close = (end: number) => {
     if (open < 0) return;
-    if (lines === first.length) {
-      const f = new Uint32Array(lines * 2);
-      f.set(first);
-      first = f;
-      const e = new Uint32Array(lines * 2);
-      e.set(endRec);
-      endRec = e;
-    }
-    first[lines] = open;
-    endRec[lines] = end;
-    lines++;
+    first.push(open);
+    endRec.push(end);
     open = -1;
   };
 
@@ -49,18 +40,13 @@ export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
       continue;
     }
     if (open < 0) open = r;
-    lineOfRecord[r] = lines;
+    lineOfRecord[r] = first.length;
     let last = offsets[r] + TLV_HEADER_SIZE + lengths[r] - 1;
     if (lengths[r] > 0 && bytes[last] === 0) last--; // a trailing NUL is not text
     if (last >= offsets[r] + TLV_HEADER_SIZE && bytes[last] === 0x0a) close(r + 1);
   }
   close(count);
-  return {
-    lineCount: lines,
-    firstRecord: first.subarray(0, lines),
-    endRecord: endRec.subarray(0, lines),
-    lineOfRecord,
-  };
+  return { lineCount: first.length, firstRecord: first.view(), endRecord: endRec.view(), lineOfRecord };
 }
 
 /** Text of joined line i, without its final newline. */

@@ -17,11 +17,9 @@
  */
 import { DecodedLog } from './decode.ts';
 import { diagnostic, formatCount } from './diagnostics.ts';
+import { MAX_LOG_BYTES } from './gzip.ts';
 import { type IndexerOptions, type IndexProgress, LogIndexer } from './indexer.ts';
 import type { Diagnostic } from './types.ts';
-
-/** The most a log can be: the kernel's largest log_size (UINT_MAX >> 2, rounded up to 1 GiB). */
-export const MAX_LOG_BYTES = 1 << 30;
 
 type ResizableBuffer = ArrayBuffer & { resize(length: number): void; readonly maxByteLength: number };
 type ResizableBufferCtor = new (length: number, options: { maxByteLength: number }) => ResizableBuffer;

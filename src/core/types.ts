@@ -21,6 +21,11 @@ export type DiagnosticCode =
   | 'no-terminator'
   | 'binary-text'
   | 'gzip-corrupt'
+  | 'gzip-truncated'
+  | 'gzip-bad-crc'
+  | 'gzip-bad-size'
+  | 'gzip-trailing-data'
+  | 'gzip-second-member'
   | 'gzip-too-large'
   | 'file-too-large';
 

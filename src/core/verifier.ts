@@ -4,7 +4,11 @@
  * printed just before it (tlv-log-format.md section 2).
  */
 import type { DecodedLog } from './decode.ts';
-import { LIBBPF_LOG_END_LINE, SUMMARY_LINE } from './text.ts';
+import { LIBBPF_LOG_END_LINE } from './text.ts';
+import { classifyLineBytes } from './verifier/grammar.ts';
+import { LineKind, type VerifierLines } from './verifier/kinds.ts';
+import { verifierLinesOf } from './verifier/lines.ts';
+import { findVerdict } from './verifier/verdict.ts';
 
 export type VerifierLineKind =
   | 'insn' //   12: (85) call bpf_map_lookup_elem#1
@@ -19,25 +23,25 @@ export type VerifierLineKind =
   | 'blank'
   | 'message'; // anything else: notes, warnings, errors
 
-const KINDS: [VerifierLineKind, RegExp][] = [
-  ['summary', SUMMARY_LINE],
-  ['insn', /^\s*\d+: \([0-9a-f]{2}\) /],
-  ['state', /^\s*\d+: (R\d+|fp-?\d+|frame\d+)[=:]/],
-  ['branch', /^from \d+ to \d+: /],
-  ['source', /^\s*; /],
-  ['func', /^func#\d+ @\d+$/],
-  ['liveness', /^Live regs before insn:|^\s+\d+: [.0-9]+ \(/],
-  ['stats', /^verification time \d+ usec$|^stack depth [\d+ ]+$/],
-  [
-    'btf',
-    /^(magic|version|flags|hdr_len|type_off|type_len|str_off|str_len|btf_total_size): |^\[\d+\] [A-Z_]+ /,
-  ],
-];
+const OLD_NAMES: Partial<Record<number, VerifierLineKind>> = {
+  [LineKind.insn]: 'insn',
+  [LineKind.state]: 'state',
+  [LineKind.source]: 'source',
+  [LineKind.prune]: 'branch',
+  [LineKind.func]: 'func',
+  [LineKind.liveRegs]: 'liveness',
+  [LineKind.stats]: 'stats',
+  [LineKind.summary]: 'summary',
+  [LineKind.btf]: 'btf',
+  [LineKind.blank]: 'blank',
+};
 
+const encoder = new TextEncoder();
+
+/** One line's kind by the verifier grammar (verifier/grammar.ts), in this module's older, coarser names. */
 export function classifyVerifierLine(line: string): VerifierLineKind {
-  if (line.trim() === '') return 'blank';
-  for (const [kind, re] of KINDS) if (re.test(line)) return kind;
-  return 'message';
+  const bytes = encoder.encode(line);
+  return OLD_NAMES[classifyLineBytes(bytes, 0, bytes.length)] ?? 'message';
 }
 
 export interface ProcessedSummary {
@@ -76,35 +80,37 @@ export interface VerifierOutcome {
   error: { lines: string[]; record: number } | null;
 }
 
-const MAX_ERROR_LINES = 6;
+/** Tail lines as one text, for the grammar. (A tail line holds no newline: it is one line.) */
+function tailLines(tail: readonly TailLine[]): VerifierLines {
+  const starts = new Uint32Array(tail.length);
+  const bytes = encoder.encode(tail.map((l) => `${l.text}\n`).join(''));
+  for (let k = 0, line = 1; k < bytes.length && line < tail.length; k++)
+    if (bytes[k] === 0x0a) starts[line++] = k + 1;
+  return verifierLinesOf({ bytes, starts, count: tail.length, end: Math.max(0, bytes.length - 1) });
+}
 
 /**
- * Finds the summary and the error message in the last lines of a log. The
- * error is the run of 'message' lines right before the summary (or, with no
- * summary, as BTF loads end, before the end); a program that loads has none.
- * The end is libbpf's "-- END PROG LOAD LOG --" line when the log is libbpf's output.
+ * Finds the summary and the error message in the last lines of a log, by the
+ * verifier model's verdict rule (verifier/verdict.ts): the complaint is the
+ * prose before the summary, the stats lines in between skipped. The end is
+ * libbpf's "-- END PROG LOAD LOG --" line when the log is libbpf's output.
  */
 export function verifierOutcome(tail: readonly TailLine[]): VerifierOutcome {
   const marker = tail.findLastIndex((l) => l.text === LIBBPF_LOG_END_LINE);
-  let end = marker < 0 ? tail.length : marker;
-  while (end > 0 && classifyVerifierLine(tail[end - 1].text) === 'blank') end--;
+  const end = marker < 0 ? tail.length : marker;
+  const lines = tailLines(tail);
+  const result = findVerdict(lines, 0, end);
   let summary: VerifierOutcome['summary'] = null;
-  for (let i = end - 1; i >= Math.max(0, end - 4); i--) {
-    const parsed = parseProcessedSummary(tail[i].text);
-    if (parsed) {
-      summary = { ...parsed, ...tail[i] };
-      end = i;
-      break;
-    }
+  if (result.summaryLine !== null) {
+    const parsed = parseProcessedSummary(tail[result.summaryLine].text);
+    if (parsed) summary = { ...parsed, ...tail[result.summaryLine] };
   }
-  let start = end;
-  while (start > 0 && end - start < MAX_ERROR_LINES) {
-    const kind = classifyVerifierLine(tail[start - 1].text);
-    if (kind !== 'message' && !(kind === 'btf' && /Invalid|invalid/.test(tail[start - 1].text))) break;
-    start--;
-  }
-  const error =
-    start < end ? { lines: tail.slice(start, end).map((l) => l.text), record: tail[start].record } : null;
+  const error = result.error
+    ? {
+        lines: tail.slice(result.error.line, result.error.line + result.error.lineCount).map((l) => l.text),
+        record: tail[result.error.line].record,
+      }
+    : null;
   return { summary, error };
 }
 

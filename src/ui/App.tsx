@@ -1,8 +1,11 @@
 /** The page: toolbar, banner, filters, the message table and the detail / buffer / text panes. */
 import { useEffect, useState } from 'react';
 import {
+  cancelJobs,
+  clearDefs,
+  fetchRecord,
+  forgetRecentLogs,
   loadStoredTypeMap,
-  logWorker,
   openFile,
   openFromLocation,
   openText,
@@ -24,6 +27,14 @@ import { type Pane, useApp } from './store.ts';
 import { TextView } from './TextView.tsx';
 import { Toolbar } from './Toolbar.tsx';
 import { TypeMapEditor } from './TypeMapEditor.tsx';
+import {
+  InsnPane,
+  KindFilterSection,
+  SourcePaneSection,
+  StatePaneSection,
+  VerdictSection,
+} from './verifier/Connected.tsx';
+import { useEscapeClears } from './verifier/useEscape.ts';
 
 function useDropAnywhere(): boolean {
   const [dragging, setDragging] = useState(false);
@@ -98,8 +109,7 @@ function SelectedDetail(): null {
       return;
     }
     let live = true;
-    logWorker()
-      .request({ kind: 'record', index: rec })
+    fetchRecord(rec)
       .then((detail) => live && set({ detail }))
       .catch(() => live && set({ detail: null }));
     return () => {
@@ -135,12 +145,16 @@ export function App() {
   const error = useApp((s) => s.error);
   const notice = useApp((s) => s.notice);
   const pendingHash = useApp((s) => s.pendingHash);
-  const download = useApp((s) => s.download);
+  const job = useApp((s) => s.job);
   const summary = useApp((s) => s.summary);
   const pane = useApp((s) => s.pane);
+  const hasVerifier = useApp((s) => s.verdict !== null);
+  const hasDefs = useApp((s) => s.defs !== null);
   const set = useApp((s) => s.set);
   const dragging = useDropAnywhere();
   usePasteAnywhere();
+  // Def marks also show in the log table, whichever pane is open: Esc clears them from anywhere.
+  useEscapeClears(hasDefs, clearDefs);
 
   useEffect(() => {
     loadStoredTypeMap();
@@ -169,6 +183,10 @@ export function App() {
     ['buffer', 'Buffer hex'],
     ['text', 'Text'],
   ];
+  // The verifier's panes, for logs that hold verifier output: state first, it is what a line means.
+  if (hasVerifier) panes.push(['state', 'State'], ['insns', 'Instructions'], ['source', 'Source']);
+  const shownPane =
+    !hasVerifier && (pane === 'state' || pane === 'insns' || pane === 'source') ? 'record' : pane;
   return (
     <div className={`app${dragging ? ' dragging' : ''}`}>
       <SelectedDetail />
@@ -196,19 +214,22 @@ export function App() {
           same file.
         </div>
       )}
-      {status === 'loading' && (
-        <p className="loading-line" role="status">
-          {loadingLabel}
-          {download && (
+      {(status === 'loading' || job) && (
+        <p className="loading-line" role="status" data-testid="progress-line">
+          {job ? job.label : loadingLabel}
+          {job && (
             <>
               {' '}
               <progress
-                value={download.loaded}
-                max={download.total ?? undefined}
-                data-testid="download-progress"
+                value={job.total ? job.done : undefined}
+                max={job.total ?? undefined}
+                data-testid={job.label.startsWith('Downloading') ? 'download-progress' : 'job-progress'}
               />{' '}
-              {n(download.loaded)}
-              {download.total ? ` of ${n(download.total)}` : ''} bytes
+              {job.total ? `${n(job.done)} of ${n(job.total)}` : job.done > 0 ? n(job.done) : ''}
+              {job.label.startsWith('Downloading') && job.done > 0 && ' bytes'}{' '}
+              <button type="button" onClick={cancelJobs} data-testid="cancel-job">
+                Cancel
+              </button>
             </>
           )}
         </p>
@@ -226,40 +247,70 @@ export function App() {
           <RecentLogs />
         </main>
       ) : (
-        <main className="workspace">
-          <aside className="sidebar">
-            <SummaryBox />
-            <SearchBox />
-            <TypeFilters />
-            <TypeMapEditor key={summary.name + summary.size} />
-          </aside>
-          <section className="center">
-            <StatusLine />
-            <MessageTable />
-          </section>
-          <section className="panes">
-            <div className="tabs" role="tablist">
-              {panes.map(([id, label]) => (
-                <button
-                  key={id}
-                  type="button"
-                  role="tab"
-                  aria-selected={pane === id}
-                  onClick={() => set({ pane: id })}
-                >
-                  {label}
-                </button>
-              ))}
-            </div>
-            <div className="pane-body">
-              {pane === 'record' && <DetailPane />}
-              {pane === 'buffer' && <BufferHex />}
-              {pane === 'text' && <TextView />}
-            </div>
-          </section>
-        </main>
+        <>
+          <KeptNote />
+          <main className="workspace">
+            <aside className="sidebar">
+              <SummaryBox />
+              <SearchBox />
+              <KindFilterSection />
+              <TypeFilters />
+              <TypeMapEditor key={summary.name + summary.size} />
+            </aside>
+            <section className="center">
+              <VerdictSection />
+              <StatusLine />
+              <MessageTable />
+            </section>
+            <section className="panes">
+              <div className="tabs" role="tablist">
+                {panes.map(([id, label]) => (
+                  <button
+                    key={id}
+                    type="button"
+                    role="tab"
+                    aria-selected={shownPane === id}
+                    data-pane={id}
+                    onClick={() => set({ pane: id })}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+              <div className="pane-body">
+                {shownPane === 'record' && <DetailPane />}
+                {shownPane === 'buffer' && <BufferHex />}
+                {shownPane === 'text' && <TextView />}
+                {shownPane === 'state' && <StatePaneSection />}
+                {shownPane === 'insns' && <InsnPane />}
+                {shownPane === 'source' && <SourcePaneSection />}
+              </div>
+            </section>
+          </main>
+        </>
       )}
     </div>
+  );
+}
+
+/**
+ * Says plainly that the open log is stored in this browser (logs can hold
+ * secrets) and offers to forget: on every screen with a log, as the welcome
+ * screen's recent-logs list does without one.
+ */
+function KeptNote() {
+  const remembered = useApp((s) => s.remembered);
+  const recentCount = useApp((s) => s.recent.length);
+  if (!remembered && recentCount === 0) return null;
+  return (
+    <p className="kept-note muted" data-testid="kept-note">
+      {remembered
+        ? 'This log is kept in this browser (IndexedDB, never sent anywhere) so a reload reopens it. Logs can hold secrets.'
+        : `${recentCount} recent log${recentCount === 1 ? ' is' : 's are'} kept in this browser.`}{' '}
+      <button type="button" onClick={() => void forgetRecentLogs()}>
+        Forget recent logs
+      </button>
+    </p>
   );
 }
 

@@ -1,4 +1,5 @@
 /** The truncation banner: shown whenever the log is incomplete or malformed, in plain words. */
+import { problems as problemsOf } from '../core/index.ts';
 import { jumpToOffset } from './actions.ts';
 import { hex8 } from './format.ts';
 import { useApp } from './store.ts';
@@ -6,7 +7,7 @@ import { useApp } from './store.ts';
 export function Banner() {
   const summary = useApp((s) => s.summary);
   if (!summary) return null;
-  const problems = summary.diagnostics.filter((d) => d.severity !== 'info');
+  const problems = problemsOf(summary.diagnostics);
   if (!summary.truncation.truncated && problems.length === 0) return null;
   const headline =
     summary.format === null

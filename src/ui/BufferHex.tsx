@@ -4,14 +4,15 @@
  * selects the record that holds it.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { HEX_ROW_BYTES } from '../core/index.ts';
 import type { HexPage } from '../worker/protocol.ts';
-import { logWorker, selectRecord } from './actions.ts';
+import { fetchHexPage, selectRecord } from './actions.ts';
 import { HexRow } from './HexRows.tsx';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
 import { VirtualList, type VirtualListHandle } from './VirtualList.tsx';
 
-const ROW = 16;
+const ROW = HEX_ROW_BYTES;
 const HEX_ROW_HEIGHT = 18;
 
 export function BufferHex() {
@@ -24,11 +25,7 @@ export function BufferHex() {
   const [range, setRange] = useState<[number, number]>([0, 0]);
   // A page of the cache is one HexPage of 128 rows; the cache indexes it by row.
   const fetchRows = useCallback(async (startRow: number, count: number) => {
-    const page = await logWorker().request({
-      kind: 'hexPage',
-      start: startRow * ROW,
-      end: (startRow + count) * ROW,
-    });
+    const page = await fetchHexPage(startRow * ROW, (startRow + count) * ROW);
     return Array.from({ length: count }, () => page);
   }, []);
   const cache = usePageCache<HexPage>(`${logVersion}`, fetchRows, range[0], range[1]);

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import { HEX_ROW_BYTES, hexDump, hexStream, TYPE_END, TYPE_STRING, typeName } from '../core/index.ts';
 import type { RecordDetail } from '../worker/protocol.ts';
-import { logWorker } from './actions.ts';
+import { fetchBytes } from './actions.ts';
 import { copyText, hex8, n, typeText } from './format.ts';
 import { HexRow } from './HexRows.tsx';
 import { useApp } from './store.ts';
@@ -91,8 +91,7 @@ export function DetailPane() {
     let live = true;
     // One byte past the contents: a text line's newline.
     const end = Math.min(detail.contents[1] + 1, detail.offset + MAX_SHOWN);
-    logWorker()
-      .request({ kind: 'bytes', start: detail.offset, end })
+    fetchBytes(detail.offset, end)
       .then((b) => live && setBytes(b))
       .catch(() => live && setBytes(new Uint8Array(0)));
     return () => {

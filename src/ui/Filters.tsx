@@ -1,5 +1,7 @@
 /** Type filters (one checkbox per type present) and the text/regex search. Filtering runs in the worker. */
 import { useEffect, useMemo, useState } from 'react';
+import { BUILTIN_TYPE_NAMES } from '../core/index.ts';
+import { REGEX_SYNTAX_NOTE } from '../worker/protocol.ts';
 import { setFilter } from './actions.ts';
 import { n, typeText } from './format.ts';
 import { useApp } from './store.ts';
@@ -65,7 +67,7 @@ export function TypeFilters() {
         </button>
       </div>
       {listed.map(({ type, count }) => (
-        <label key={type} className={type === 1 || type === 2 ? '' : 'unknown-type'}>
+        <label key={type} className={BUILTIN_TYPE_NAMES.has(type) ? '' : 'unknown-type'}>
           <input
             type="checkbox"
             checked={isShown(type)}
@@ -97,15 +99,8 @@ export function SearchBox() {
   const viewError = useApp((s) => s.viewError);
   const [text, setText] = useState(query);
   useEffect(() => setText(query), [query]);
-  let liveError: string | null = null;
-  if (regex && text) {
-    try {
-      new RegExp(text, 'u');
-    } catch (e) {
-      liveError = (e as Error).message;
-    }
-  }
-  const error = liveError ?? (regex ? viewError : null);
+  // The worker compiles the pattern (RE2, linear time) and says what it refuses; the page does not guess with JS RegExp.
+  const error = regex ? viewError : null;
   return (
     <div className="search">
       <label>
@@ -113,7 +108,7 @@ export function SearchBox() {
         <input
           type="search"
           data-testid="search-input"
-          placeholder={regex ? 'regular expression' : 'text in messages'}
+          placeholder={regex ? 'regular expression (RE2)' : 'text in messages'}
           value={text}
           aria-invalid={error ? true : undefined}
           onChange={(e) => {
@@ -126,9 +121,14 @@ export function SearchBox() {
         <input type="checkbox" checked={regex} onChange={(e) => setFilter({ regex: e.target.checked })} />{' '}
         regex
       </label>
+      {regex && (
+        <p className="muted search-syntax" data-testid="search-syntax">
+          {REGEX_SYNTAX_NOTE}.
+        </p>
+      )}
       {error && (
         <p className="error" role="status" data-testid="search-error">
-          Invalid regular expression: {error}
+          {error}
         </p>
       )}
     </div>

@@ -11,12 +11,29 @@ import {
   useTable,
 } from '@tanstack/react-table';
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { LogLineRow } from '../core/verifier/view.ts';
 import type { RowData, SortColumn } from '../worker/protocol.ts';
-import { logWorker, recordLink, selectRecord, setSort } from './actions.ts';
+import { fetchRows, recordLink, selectRecord, setSort, showDefChain } from './actions.ts';
 import { copyText, hex8, n, typeText } from './format.ts';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
 import { VirtualList, type VirtualListHandle } from './VirtualList.tsx';
+import { KindBadge } from './verifier/KindFilters.tsx';
+import { LOG_ROW_CLASS, LogHeaderCells, LogLineCells, logRowAttributes } from './verifier/LogCells.tsx';
+
+const onOperand = (line: number, operand: string) => void showDefChain(line, operand);
+
+/** A text line the worker sent without the verifier's reading (none yet): shown as plain text. */
+const plainLine = (data: RowData): LogLineRow => ({
+  line: data.index,
+  record: data.index,
+  kind: 'unknown',
+  pc: null,
+  insn: null,
+  stateTail: null,
+  call: null,
+  text: data.preview,
+});
 
 export const ROW_HEIGHT = 22;
 const features = tableFeatures({ rowSortingFeature });
@@ -32,14 +49,11 @@ export function MessageTable() {
   const selectedPosition = useApp((s) => s.selectedPosition);
   const scrollRequest = useApp((s) => s.scrollRequest);
   const sort = useApp((s) => s.sort);
+  const defs = useApp((s) => s.defs);
   const listRef = useRef<VirtualListHandle>(null);
   const [range, setRange] = useState<[number, number]>([0, 0]);
   const [copied, setCopied] = useState<number | null>(null);
 
-  const fetchRows = useCallback(
-    (start: number, count: number) => logWorker().request({ kind: 'rows', start, count }),
-    [],
-  );
   const cache = usePageCache<RowData>(`${logVersion}:${viewVersion}`, fetchRows, range[0], range[1]);
   const onRange = useCallback((start: number, end: number) => setRange([start, end]), []);
 
@@ -93,8 +107,7 @@ export function MessageTable() {
     if (viewTotal === 0) return;
     // Scroll at once: the rows there are fetched while the row to select is asked for.
     listRef.current?.scrollToIndex(target);
-    const row =
-      cache.get(target) ?? (await logWorker().request({ kind: 'rows', start: target, count: 1 }))[0];
+    const row = cache.get(target) ?? (await fetchRows(target, 1).catch(() => []))[0];
     if (row) selectRecord(row.index, { push: false, scroll: false, position: target });
   };
 
@@ -115,6 +128,9 @@ export function MessageTable() {
     }
   };
 
+  // Text logs read like the verifier thinks: No., pc, kind, instruction, state, line (offset and
+  // length are in the record pane). TLV records keep their columns, with a STRING's kind beside its type.
+  const isTextLog = summary?.format === 'text';
   const renderRow = (position: number) => {
     const data = cache.get(position);
     if (!data) {
@@ -126,20 +142,33 @@ export function MessageTable() {
     }
     const row = rowById.get(data.index);
     const isSelected = data.index === selected;
+    const line = isTextLog ? (data.verifier ?? plainLine(data)) : null;
+    const kindAttributes = data.verifier ? logRowAttributes(data.verifier, defs) : {};
     return (
       <div
-        className={`row${isSelected ? ' selected' : ''}${data.isText ? '' : ' binary'}`}
+        className={`row${isSelected ? ' selected' : ''}${data.isText ? '' : ' binary'}${line ? ` ${LOG_ROW_CLASS}` : ''}`}
         role="row"
         aria-rowindex={position + 2}
         aria-selected={isSelected}
+        {...kindAttributes}
         data-record-index={data.index}
         onClick={() => selectRecord(data.index, { push: true, scroll: false, position })}
       >
-        {row?.getAllCells().map((cell) => (
-          <span key={cell.id} role="gridcell" className={`cell col-${cell.column.id}`}>
-            <table.FlexRender cell={cell} />
-          </span>
-        ))}
+        {line ? (
+          <LogLineCells row={line} defs={defs} onOperand={onOperand} />
+        ) : (
+          row?.getAllCells().map((cell) => (
+            <span key={cell.id} role="gridcell" className={`cell col-${cell.column.id}`}>
+              <table.FlexRender cell={cell} />
+              {cell.column.id === 'type' && data.verifier && (
+                <>
+                  {' '}
+                  <KindBadge kind={data.verifier.kind} />
+                </>
+              )}
+            </span>
+          ))
+        )}
         <span role="gridcell" className="cell col-link">
           <button
             type="button"
@@ -161,32 +190,34 @@ export function MessageTable() {
   if (!summary) return null;
   return (
     <div className="table-wrap">
-      <div className="row header" role="row">
-        {table.getHeaderGroups()[0].headers.map((header) => {
-          const sorted = header.column.getIsSorted();
-          const sortable = header.column.getCanSort();
-          return (
-            <span
-              key={header.id}
-              role="columnheader"
-              className={`cell col-${header.column.id}`}
-              aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
-            >
-              {sortable ? (
-                <button
-                  type="button"
-                  className="sort-button"
-                  onClick={header.column.getToggleSortingHandler()}
-                >
+      <div className={`row header${isTextLog ? ` ${LOG_ROW_CLASS}` : ''}`} role="row">
+        {isTextLog && <LogHeaderCells />}
+        {!isTextLog &&
+          table.getHeaderGroups()[0].headers.map((header) => {
+            const sorted = header.column.getIsSorted();
+            const sortable = header.column.getCanSort();
+            return (
+              <span
+                key={header.id}
+                role="columnheader"
+                className={`cell col-${header.column.id}`}
+                aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
+              >
+                {sortable ? (
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={header.column.getToggleSortingHandler()}
+                  >
+                    <table.FlexRender header={header} />
+                    {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
+                  </button>
+                ) : (
                   <table.FlexRender header={header} />
-                  {sorted === 'asc' ? ' ▲' : sorted === 'desc' ? ' ▼' : ''}
-                </button>
-              ) : (
-                <table.FlexRender header={header} />
-              )}
-            </span>
-          );
-        })}
+                )}
+              </span>
+            );
+          })}
         <span className="cell col-link" />
       </div>
       <VirtualList

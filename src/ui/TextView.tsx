@@ -1,7 +1,7 @@
 /** The log as lines: STRING fragments joined (TLV) or the text's lines; each line links to its records. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LineData } from '../worker/protocol.ts';
-import { logWorker, selectRecord } from './actions.ts';
+import { fetchLineCount, fetchLines, selectRecord } from './actions.ts';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
 import { VirtualList, type VirtualListHandle } from './VirtualList.tsx';
@@ -14,10 +14,6 @@ export function TextView() {
   const detail = useApp((s) => s.detail);
   const listRef = useRef<VirtualListHandle>(null);
   const [range, setRange] = useState<[number, number]>([0, 0]);
-  const fetchLines = useCallback(
-    (start: number, count: number) => logWorker().request({ kind: 'lines', start, count }),
-    [],
-  );
   const cache = usePageCache<LineData>(`${logVersion}`, fetchLines, range[0], range[1]);
   const onRange = useCallback((start: number, end: number) => setRange([start, end]), []);
   const selectedLine = detail?.line ?? -1;
@@ -30,8 +26,7 @@ export function TextView() {
     }
     let live = true;
     setLineCount(null);
-    logWorker()
-      .request({ kind: 'lineCount' })
+    fetchLineCount()
       .then((count) => live && setLineCount(count))
       .catch(() => live && setLineCount(0));
     return () => {

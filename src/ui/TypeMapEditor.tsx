@@ -1,6 +1,6 @@
 /** Names for unknown message types: edited here, kept in localStorage, importable from JSON. */
 import { useState } from 'react';
-import { isKnownType, parseTypeMap, serializeTypeMap } from '../core/index.ts';
+import { BUILTIN_TYPE_NAMES, isKnownType, parseTypeMap, serializeTypeMap } from '../core/index.ts';
 import { setTypeMap } from './actions.ts';
 import { useApp } from './store.ts';
 
@@ -12,7 +12,7 @@ export function TypeMapEditor() {
   const [message, setMessage] = useState('');
   // The most frequent unknown types; any other can be named by number below.
   const present = (summary?.typeCounts ?? [])
-    .filter((c) => c.type !== 1 && c.type !== 2)
+    .filter((c) => !BUILTIN_TYPE_NAMES.has(c.type))
     .sort((a, b) => b.count - a.count || a.type - b.type)
     .slice(0, MAX_EDITED_TYPES)
     .map((c) => c.type);

@@ -1,9 +1,10 @@
 /** UI state (zustand). Selection and filters mirror the URL fragment, which wins. */
 import { create } from 'zustand';
 import { DEFAULT_VIEW_STATE, type TypeMap, type ViewState } from '../core/index.ts';
+import type { DefChain, SourceFileView, StateView, VerdictView } from '../core/verifier/view.ts';
 import type { LogSummary, RecentEntry, RecordDetail, ShareResult, SortSpec } from '../worker/protocol.ts';
 
-export type Pane = 'record' | 'buffer' | 'text';
+export type Pane = 'record' | 'buffer' | 'text' | 'insns' | 'state' | 'source';
 
 export interface ByteRange {
   start: number;
@@ -52,8 +53,28 @@ export interface AppState {
   detail: RecordDetail | null;
   share: ShareState | null;
   recent: RecentEntry[];
-  /** A ?src= download under way. */
-  download: { url: string; loaded: number; total: number | null } | null;
+  /** The open log is stored in this browser's recent logs (said in the UI: logs can hold secrets). */
+  remembered: boolean;
+  /** A long job in the worker (open, download, search, share) past 300 ms: the progress line, with Cancel. */
+  job: { label: string; done: number; total: number | null } | null;
+  /** The shown program's verdict; null when the log holds no verifier output (or before it is known). */
+  verdict: VerdictView | null;
+  /** Bumps when the verifier view's rows change (a new log or program): the instruction view's cache key. */
+  verifierVersion: number;
+  /** Distinct pcs of the shown program and the largest visit count (the heat scale). */
+  insnSummary: { count: number; maxVisits: number } | null;
+  /** The selected record's log line (text: the line; TLV: its joined line). */
+  selectedLine: number | null;
+  /** Registers and stack at the selected line. */
+  lineState: StateView | null;
+  /** The source line in force at the selected line. */
+  markedSource: { file: string; line: number } | null;
+  /** The instruction view's step through the visits of `pc`. */
+  visit: { pc: number; index: number; count: number } | null;
+  /** Use-def marks: the instruction that last wrote a clicked operand, and its chain back. */
+  defs: DefChain | null;
+  /** The source pane's files, loaded when the pane is first opened. */
+  sourceFiles: SourceFileView[] | null;
   set: (partial: Partial<AppState>) => void;
 }
 
@@ -80,6 +101,16 @@ export const useApp = create<AppState>((set) => ({
   detail: null,
   share: null,
   recent: [],
-  download: null,
+  remembered: false,
+  job: null,
+  verdict: null,
+  verifierVersion: 0,
+  insnSummary: null,
+  selectedLine: null,
+  lineState: null,
+  markedSource: null,
+  visit: null,
+  defs: null,
+  sourceFiles: null,
   set: (partial) => set(partial),
 }));

@@ -13,6 +13,16 @@ import type {
   VerifierOutcome,
   ViewState,
 } from '../core/index.ts';
+import type { LineKindName } from '../core/verifier/kinds.ts';
+import type {
+  DefChain,
+  InsnRow,
+  InsnSort,
+  LogLineRow,
+  SourceFileView,
+  StateView,
+  VerdictView,
+} from '../core/verifier/view.ts';
 import type { RecentEntry } from './recent.ts';
 
 export type { RecentEntry };
@@ -50,11 +60,18 @@ export interface LogSummary {
   timings: { gunzip: number; index: number };
 }
 
+/** What regex searches take: said in the UI beside the regex toggle. */
+export const REGEX_SYNTAX_NOTE = 'RE2 syntax (as in Go and grep -E): no backreferences, no lookaround';
+
 export interface ViewFilter {
   /** Types shown; null = all. Ignored for text logs. */
   types: number[] | null;
   query: string;
   regex: boolean;
+  /** Verifier line kinds shown (text lines, or TLV records via their joined line); null or absent = all. */
+  kinds?: LineKindName[] | null;
+  /** Only this program's lines (index into the verdict's programs); null or absent = all. */
+  program?: number | null;
 }
 
 export type SortColumn = 'index' | 'offset' | 'type' | 'length';
@@ -77,6 +94,8 @@ export interface RowData {
   /** One-line preview: text for STRING and text lines, hex otherwise. */
   preview: string;
   isText: boolean;
+  /** The verifier's reading of the row's line (text lines, TLV STRING records via their joined line), once the model is built. */
+  verifier?: LogLineRow;
 }
 
 export interface RecordDetail {
@@ -129,54 +148,114 @@ export type LinkOpenResult =
   | { kind: 'hash'; view: ViewState; sha256: string; length: number; summary: LogSummary | null }
   | { kind: 'error'; error: string };
 
-export type Request =
-  | { kind: 'open'; buffer: ArrayBuffer; name: string; options: OpenOptions; remember: boolean }
-  | { kind: 'openLink'; href: string; remember: boolean }
-  | { kind: 'identity' }
-  | { kind: 'share'; view: ViewState; base: string; mode: ShareMode; records: number[] | null }
-  | { kind: 'recent' }
-  | { kind: 'openRecent'; sha256: string; options: OpenOptions }
-  | { kind: 'forgetRecent' }
-  | { kind: 'reopen'; options: OpenOptions }
-  | { kind: 'view'; filter: ViewFilter; sort: SortSpec | null }
-  | { kind: 'rows'; start: number; count: number }
-  | { kind: 'position'; index: number }
-  | { kind: 'record'; index: number }
-  | { kind: 'bytes'; start: number; end: number }
-  | { kind: 'recordAt'; offset: number }
-  | { kind: 'lines'; start: number; count: number }
-  | { kind: 'lineCount' }
-  | { kind: 'hexPage'; start: number; end: number }
-  | { kind: 'original' };
+/** Test-only faults, honoured only when the page runs with `?test-hooks`: the e2e tests kill the worker with them. */
+export type TestFault = 'throw' | 'hang';
 
-export interface ResponseMap {
-  open: LogSummary;
-  openLink: LinkOpenResult;
-  identity: { sha256: string; length: number };
-  share: ShareResult;
-  recent: RecentEntry[];
-  openRecent: LogSummary | null;
-  forgetRecent: null;
-  reopen: LogSummary;
-  view: ViewResult;
-  rows: RowData[];
-  position: number;
-  record: RecordDetail | null;
-  bytes: Uint8Array;
-  recordAt: number;
-  lines: LineData[];
-  lineCount: number;
-  hexPage: HexPage;
-  original: Uint8Array;
+/**
+ * Every request kind: its parameters and its reply. `Request<K>` and
+ * `Reply<K>` are derived from this one table, so a handler that answers a
+ * kind with the wrong type does not compile. A new kind (a verifier view, a
+ * streamed open) is one more line here and one more case in worker.ts.
+ */
+export interface Protocol {
+  /** Opens a log the page holds as a Blob (a File, pasted text): the worker reads it, the page keeps the reference. */
+  open: {
+    params: { source: Blob; name: string; options: OpenOptions; remember: boolean };
+    reply: LogSummary;
+  };
+  /** `?src=` and samples: the worker downloads the body as a stream, refusing past `maxBytes`. */
+  openUrl: {
+    params: { url: string; name: string; options: OpenOptions; remember: boolean; maxBytes: number };
+    reply: LogSummary;
+  };
+  openLink: { params: { href: string; remember: boolean }; reply: LinkOpenResult };
+  /** A recent log, refused when its bytes no longer hash to `sha256`. */
+  openRecent: { params: { sha256: string; options: OpenOptions }; reply: LogSummary };
+  /** The open log's hash; `remembered` once it is stored in this browser's recent logs. */
+  identity: { params: Record<never, never>; reply: { sha256: string; length: number; remembered: boolean } };
+  share: {
+    params: { view: ViewState; base: string; mode: ShareMode; records: number[] | null };
+    reply: ShareResult;
+  };
+  recent: { params: Record<never, never>; reply: RecentEntry[] };
+  forgetRecent: { params: Record<never, never>; reply: null };
+  reopen: { params: { options: OpenOptions }; reply: LogSummary };
+  view: { params: { filter: ViewFilter; sort: SortSpec | null }; reply: ViewResult };
+  rows: { params: { start: number; count: number }; reply: RowData[] };
+  position: { params: { index: number }; reply: number };
+  record: { params: { index: number }; reply: RecordDetail | null };
+  bytes: { params: { start: number; end: number }; reply: Uint8Array };
+  recordAt: { params: { offset: number }; reply: number };
+  lines: { params: { start: number; count: number }; reply: LineData[] };
+  lineCount: { params: Record<never, never>; reply: number };
+  hexPage: { params: { start: number; end: number }; reply: HexPage };
+  original: { params: Record<never, never>; reply: Uint8Array };
+  testFault: { params: { fault: TestFault }; reply: null };
+
+  // ---- the verifier's reading of the open log (each waits for the model, built once after the index) ----
+  /**
+   * null when the log holds no verifier output. `program` null (here and in the instruction,
+   * source and pc requests) = the default program (first rejected, else first); for `kindCounts`,
+   * as for the `view` filter, null = the whole file.
+   */
+  verdict: { params: { program: number | null }; reply: VerdictView | null };
+  kindCounts: { params: { program: number | null }; reply: Partial<Record<LineKindName, number>> };
+  insnCount: { params: { program: number | null }; reply: { count: number; maxVisits: number } };
+  /** A window of instruction rows; sort 'visits' = descending visits, ties by pc. */
+  insnRows: {
+    params: { program: number | null; start: number; count: number; sort: InsnSort };
+    reply: InsnRow[];
+  };
+  /** Row index of `pc` in that sort, -1 if none. */
+  insnPosition: { params: { program: number | null; pc: number; sort: InsnSort }; reply: number };
+  /**
+   * step 0: the visit at or after `line` (the last one when none is after it; the first when `line`
+   * is null); ±1: the next/previous visit from `line` (null past either end; from null: first/last).
+   */
+  visitStep: {
+    params: { program: number | null; pc: number; line: number | null; step: -1 | 0 | 1 };
+    reply: { line: number; record: number; index: number; count: number } | null;
+  };
+  lineOfRecord: {
+    params: { record: number };
+    reply: { line: number; pc: number | null; program: number | null } | null;
+  };
+  recordOfLine: { params: { line: number }; reply: number };
+  /** Registers and stack in force at a line, with `changed` and the diff vs the previous visit of the same pc. */
+  stateAt: { params: { line: number }; reply: StateView | null };
+  /** operand: `r1`, `w1`, `fp-8`. */
+  defChain: { params: { line: number; operand: string }; reply: DefChain | null };
+  source: { params: { program: number | null }; reply: SourceFileView[] };
+  /** The `; … @ file:line` source line in force at a log line. */
+  sourceLineOf: { params: { line: number }; reply: { file: string; line: number } | null };
+  /** A pc's first visit (for `#pc=` deep links). */
+  pcLine: { params: { program: number | null; pc: number }; reply: { line: number; record: number } | null };
 }
 
-export type RequestOf<K extends Request['kind']> = Extract<Request, { kind: K }>;
+export type RequestKind = keyof Protocol;
+export type Request<K extends RequestKind = RequestKind> = K extends RequestKind
+  ? { kind: K } & Protocol[K]['params']
+  : never;
+export type Reply<K extends RequestKind> = Protocol[K]['reply'];
 
-export interface RequestEnvelope {
-  id: number;
-  request: Request;
-}
+/** Kinds that replace the open log: each takes a new generation, and the worker keeps only the newest. */
+export const OPENING_KINDS = ['open', 'openUrl', 'openLink', 'openRecent'] as const satisfies RequestKind[];
+/** Kinds that do not concern the open log: answered whatever the generation. */
+export const GLOBAL_KINDS = ['recent', 'forgetRecent', 'testFault'] as const satisfies RequestKind[];
 
-export type ResponseEnvelope =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: string };
+export const isOpening = (kind: RequestKind) => (OPENING_KINDS as readonly RequestKind[]).includes(kind);
+export const isGlobal = (kind: RequestKind) => (GLOBAL_KINDS as readonly RequestKind[]).includes(kind);
+
+/** Page to worker. `generation` is the log the request is about: the worker drops it if that log is gone. */
+export type ToWorker =
+  | { type: 'request'; id: number; generation: number; request: Request }
+  | { type: 'cancel'; id: number };
+
+/** Why a request ended without a value. */
+export type FailureReason = 'error' | 'cancelled' | 'stale';
+
+/** Worker to page: a reply, or progress of a long job (also the worker's heartbeat). */
+export type FromWorker =
+  | { type: 'reply'; id: number; generation: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; generation: number; ok: false; reason: FailureReason; error: string }
+  | { type: 'progress'; id: number; done: number; total: number | null; label: string };

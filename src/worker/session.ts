@@ -8,6 +8,7 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
+  countTypes,
   type DecodedLog,
   type Diagnostic,
   decodeLog,
@@ -29,6 +30,9 @@ import {
   type ViewState,
   verifierOutcome,
 } from '../core/index.ts';
+import { LineKind } from '../core/verifier/kinds.ts';
+import { buildVerifierModel } from '../core/verifier/model.ts';
+import { detachedJob, type Job, yieldToEventLoop } from './job.ts';
 import type {
   HexPage,
   LineData,
@@ -43,6 +47,8 @@ import type {
   ViewFilter,
   ViewResult,
 } from './protocol.ts';
+import { compilePattern } from './regex.ts';
+import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
@@ -83,6 +89,9 @@ export class LogSession {
   private typeCountCache: TypeCount[] | null = null;
 
   private digest: Promise<string> | null = null;
+  /** The verifier's reading of this log: built once, after the index (see startVerifier). */
+  private verifierBuild: Promise<VerifierSession> | null = null;
+  private verifierReady: VerifierSession | null = null;
 
   private constructor(
     readonly name: string,
@@ -94,7 +103,13 @@ export class LogSession {
     private timings: { gunzip: number; index: number },
   ) {}
 
-  static async open(input: Uint8Array, name: string, options: OpenOptions = {}): Promise<LogSession> {
+  /** `job` is checked between inflating and indexing: an open replaced meanwhile skips the index. */
+  static async open(
+    input: Uint8Array,
+    name: string,
+    options: OpenOptions = {},
+    job: Job = detachedJob(),
+  ): Promise<LogSession> {
     let bytes = input;
     let loadDiagnostics: Diagnostic[] = [];
     let gunzipTime = 0;
@@ -104,6 +119,7 @@ export class LogSession {
       bytes = result.bytes;
       loadDiagnostics = result.diagnostics;
       gunzipTime = now() - t0;
+      job.check();
     }
     const t1 = now();
     const log = decodeLog(bytes, options, loadDiagnostics);
@@ -120,7 +136,34 @@ export class LogSession {
     this.joined = null;
     this.searchChunks = [];
     this.typeCountCache = null;
+    this.verifierBuild = null;
+    this.verifierReady = null;
     return this.summary();
+  }
+
+  /**
+   * The verifier model, built once per decode: after a yield (so the open's
+   * reply and first rows go out first), in one step, since the core builds it
+   * in one pass. Every verifier request awaits this same promise.
+   */
+  verifier(): Promise<VerifierSession> {
+    if (!this.verifierBuild) {
+      const log = this.log;
+      const build = yieldToEventLoop().then(() => {
+        const t0 = now();
+        const model = buildVerifierModel(log);
+        const session = VerifierSession.build(log, model, now() - t0);
+        if (this.log === log) this.verifierReady = session;
+        return session;
+      });
+      this.verifierBuild = build;
+    }
+    return this.verifierBuild;
+  }
+
+  /** The verifier model if already built (rows carry its reading only then), else null. */
+  get verifierIfReady(): VerifierSession | null {
+    return this.verifierReady;
   }
 
   /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
@@ -182,13 +225,7 @@ export class LogSession {
   typeCounts(): TypeCount[] | null {
     const index = this.tlv;
     if (!index) return null;
-    if (!this.typeCountCache) {
-      const counts = new Uint32Array(65536);
-      for (let i = 0; i < index.count; i++) counts[index.types[i]]++;
-      const out: TypeCount[] = [];
-      for (let t = 0; t < 65536; t++) if (counts[t] > 0) out.push({ type: t, count: counts[t] });
-      this.typeCountCache = out;
-    }
+    this.typeCountCache ??= countTypes(index);
     return this.typeCountCache;
   }
 
@@ -217,7 +254,12 @@ export class LogSession {
 
   // ---- views: filter and sort, in the worker ----
 
-  setView(filter: ViewFilter, sort: SortSpec | null): ViewResult {
+  /**
+   * Filters and sorts the records, in slices of `job` (a search over a
+   * million lines yields between slices and stops when cancelled). The view
+   * is replaced only when the job finishes: a cancelled one leaves the old view.
+   */
+  async setView(filter: ViewFilter, sort: SortSpec | null, job: Job = detachedJob()): Promise<ViewResult> {
     const log = this.log;
     const count = log.recordCount;
     const index = this.tlv;
@@ -231,20 +273,45 @@ export class LogSession {
       for (let i = 0; i < count; i++) if (typeSet.has(index.types[i])) out[n++] = i;
       matches = out.subarray(0, n);
     }
+    const kinds = filter.kinds ?? null;
+    const program = filter.program ?? null;
+    if (kinds !== null || program !== null)
+      matches = intersect(matches, this.verifierMatches(await this.verifier(), kinds, program));
     if (filter.query !== '') {
-      let re: RegExp | null = null;
       if (filter.regex) {
-        try {
-          re = new RegExp(filter.query, 'u');
-        } catch (e) {
-          error = (e as Error).message;
-        }
-      }
-      if (!error)
-        matches = intersect(matches, re ? this.regexMatches(re) : this.substringMatches(filter.query));
+        const compiled = compilePattern(filter.query);
+        if (compiled.ok) matches = intersect(matches, await this.regexMatches(compiled.test, job));
+        else error = compiled.error;
+      } else matches = intersect(matches, await this.substringMatches(filter.query, job));
     }
+    job.check();
     this.view = sort ? this.sorted(matches, sort) : matches;
     return { total: this.viewSize(), error };
+  }
+
+  /** Records whose line has one of `kinds` and lies in `program`'s lines (ascending). */
+  private verifierMatches(
+    verifier: VerifierSession,
+    kindNames: ViewFilter['kinds'],
+    program: number | null,
+  ): Uint32Array {
+    const wanted = new Uint8Array(256);
+    if (!kindNames) wanted.fill(1);
+    else for (const name of kindNames) if (name in LineKind) wanted[LineKind[name]] = 1;
+    const kinds = verifier.kinds;
+    const [first, end] = verifier.lineRangeOf(program);
+    const count = this.log.recordCount;
+    const out = new Uint32Array(this.tlv ? count : Math.max(0, end - first));
+    let n = 0;
+    if (!this.tlv) {
+      for (let l = first; l < end && l < count; l++) if (wanted[kinds[l]]) out[n++] = l;
+    } else {
+      for (let r = 0; r < count; r++) {
+        const l = verifier.lineIndexOfRecord(r);
+        if (l >= first && l < end && wanted[kinds[l]]) out[n++] = r;
+      }
+    }
+    return out.subarray(0, n);
   }
 
   viewSize(): number {
@@ -256,8 +323,8 @@ export class LogSession {
   }
 
   private get recordStarts(): Uint32Array {
-    const index = this.log.index as TlvIndex | TextIndex;
-    return index.format === 'tlv' ? index.offsets : index.lineStarts;
+    const index = this.log.index as TlvIndex | TextIndex | null;
+    return index === null ? new Uint32Array(0) : index.format === 'tlv' ? index.offsets : index.lineStarts;
   }
 
   /** Where searchable bytes end: the text's end, or the last record's. */
@@ -294,22 +361,26 @@ export class LogSession {
     return to < limit;
   }
 
-  private allSearchChunks(): SearchChunk[] {
+  private async allSearchChunks(job: Job): Promise<SearchChunk[]> {
+    const limit = this.searchEnd();
     while (this.prepareSearchStep()) {
-      // decode the rest now: a search is waiting
+      if (job.due())
+        await job.pause(this.searchChunks[this.searchChunks.length - 1].end, limit, 'Preparing search');
     }
     return this.searchChunks;
   }
 
   /** Records whose text contains the query: a native indexOf sweep over each slice. */
-  private substringMatches(query: string): Uint32Array {
+  private async substringMatches(query: string, job: Job): Promise<Uint32Array> {
     const needle = bytewise.decode(new TextEncoder().encode(query));
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const starts = this.recordStarts;
     const count = log.recordCount;
     const out: number[] = [];
-    for (const chunk of this.allSearchChunks()) {
+    const limit = this.searchEnd();
+    for (const chunk of await this.allSearchChunks(job)) {
+      if (job.due()) await job.pause(chunk.start, limit, 'Searching');
       let from = 0;
       for (;;) {
         const found = chunk.text.indexOf(needle, from);
@@ -327,24 +398,28 @@ export class LogSession {
     return Uint32Array.from(out);
   }
 
-  private regexMatches(re: RegExp): Uint32Array {
+  private async regexMatches(test: (text: string) => boolean, job: Job): Promise<Uint32Array> {
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
-    // Verifier logs are ASCII: test the byte-wise text unless the pattern itself needs UTF-8.
-    const ascii = [...re.source].every((c) => c.charCodeAt(0) < 0x80);
-    const chunks = ascii ? this.allSearchChunks() : [];
+    const chunks = await this.allSearchChunks(job);
     let k = 0;
     const out: number[] = [];
     for (let r = 0; r < count; r++) {
+      if ((r & 255) === 0 && job.due()) await job.pause(r, count, 'Searching (regex)');
       if (index.format === 'tlv' && index.types[r] !== TYPE_STRING) continue;
       const [start, end] = log.contentRange(r);
       let text: string;
-      if (ascii) {
-        while (chunks[k].end <= start) k++;
-        text = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
-      } else text = log.recordText(r) ?? '';
-      if (re.test(text)) out.push(r);
+      while (k < chunks.length && chunks[k].end <= start) k++;
+      if (k < chunks.length) {
+        // The byte-wise text is exact for ASCII; a record with other bytes is decoded as UTF-8.
+        const raw = chunks[k].text.slice(start - chunks[k].start, end - chunks[k].start);
+        text = isAscii(raw) ? raw : (log.recordText(r) ?? '');
+      } else {
+        // A record past the searchable text (an empty last line) has no slice: decode it alone.
+        text = log.recordText(r) ?? '';
+      }
+      if (test(text)) out.push(r);
     }
     return Uint32Array.from(out);
   }
@@ -396,7 +471,21 @@ export class LogSession {
       preview = hexPreview(log.bytes, start, end, 32);
       isText = false;
     }
-    return { index: i, offset: log.recordOffset(i), type, length: log.recordLength(i), preview, isText };
+    const row: RowData = {
+      index: i,
+      offset: log.recordOffset(i),
+      type,
+      length: log.recordLength(i),
+      preview,
+      isText,
+    };
+    const verifier = this.verifierReady;
+    if (verifier && isText) {
+      const line = verifier.lineIndexOfRecord(i);
+      const reading = line < 0 ? null : verifier.lineRow(line);
+      if (reading) row.verifier = reading;
+    }
+    return row;
   }
 
   /** Where record `index` sits in the current view, or -1 when the view hides it. */
@@ -505,6 +594,10 @@ export class LogSession {
     return out;
   }
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the test is for bytes past ASCII
+const NON_ASCII = /[^\x00-\x7f]/;
+const isAscii = (text: string) => !NON_ASCII.test(text);
 
 function identity(count: number): Uint32Array {
   const out = new Uint32Array(count);

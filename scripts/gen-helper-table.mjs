@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// Generates src/core/verifier/helperTable.ts: BPF helper prototypes from the
+// kernel UAPI header (each helper's doc comment starts with its prototype; ids
+// are the order of __BPF_FUNC_MAPPER) and kfunc prototypes from the running
+// kernel's BTF (functions carrying the `bpf_kfunc` decl tag), via bpftool.
+//
+//   node scripts/gen-helper-table.mjs [path/to/linux/bpf.h] [path/to/vmlinux BTF]
+//
+// Defaults: /usr/include/linux/bpf.h (linux-libc-dev) and /sys/kernel/btf/vmlinux.
+// Without bpftool or vmlinux BTF the table ships helpers only, and says so.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const headerPath = process.argv[2] ?? '/usr/include/linux/bpf.h';
+const btfPath = process.argv[3] ?? '/sys/kernel/btf/vmlinux';
+const outPath = join(here, '..', 'src', 'core', 'verifier', 'helperTable.ts');
+
+function helperIds(header) {
+  const start = header.search(/#define ___?BPF_FUNC_MAPPER\(FN(, ctx\.\.\.)?\)/);
+  if (start < 0) throw new Error('no __BPF_FUNC_MAPPER in the header');
+  const ids = new Map();
+  let next = 0;
+  // Old headers list FN(name) in id order; newer ones say FN(name, id, ##ctx).
+  for (const line of header.slice(start).split('\n').slice(1)) {
+    const m = /^\s*FN\((\w+)(?:,\s*(\d+))?/.exec(line);
+    if (!m) break;
+    const id = m[2] === undefined ? next : Number(m[2]);
+    ids.set(`bpf_${m[1]}`, id);
+    next = id + 1;
+  }
+  return ids;
+}
+
+/** `const void *key` → ['key', 'const void *']. */
+function splitParam(param) {
+  const m = /^(.*?)(\w+)(\s*\[\s*\d*\s*\])?$/.exec(param.trim());
+  if (!m || param.trim() === 'void') return null;
+  return [m[2], (m[1] + (m[3] ? '*' : '')).trim()];
+}
+
+function helperPrototypes(header, ids) {
+  const rows = [];
+  const proto = /^ \* ((?:[\w]+ )+\**)(bpf_\w+)\((.*)\)\s*$/gm;
+  for (const m of header.matchAll(proto)) {
+    const name = m[2];
+    const id = ids.get(name);
+    // Overloads (bpf_get_socket_cookie for skb, sock_addr, sock_ops…): the first one documented.
+    if (id === undefined || rows.some((r) => r[0] === id)) continue;
+    const params = m[3].split(',').map(splitParam).filter(Boolean);
+    rows.push([id, name, m[1].trim(), params]);
+  }
+  rows.sort((a, b) => a[0] - b[0]);
+  return rows;
+}
+
+function btfTypeNamer(types) {
+  const byId = new Map(types.map((t) => [t.id, t]));
+  const name = (id, depth = 0) => {
+    if (id === 0) return 'void';
+    const t = byId.get(id);
+    if (!t || depth > 16) return '?';
+    switch (t.kind) {
+      case 'PTR': {
+        const inner = byId.get(t.type_id);
+        if (inner?.kind === 'FUNC_PROTO') return 'void *';
+        return `${name(t.type_id, depth + 1)} *`.replace('* *', '**');
+      }
+      case 'CONST':
+      case 'VOLATILE': {
+        const inner = name(t.type_id, depth + 1);
+        return inner.endsWith('*') ? inner : `${t.kind.toLowerCase()} ${inner}`;
+      }
+      case 'RESTRICT':
+      case 'TYPE_TAG':
+        return name(t.type_id, depth + 1);
+      case 'ARRAY':
+        return `${name(t.type_id, depth + 1)} *`;
+      case 'STRUCT':
+      case 'UNION':
+        return `${t.kind.toLowerCase()} ${t.name}`;
+      case 'ENUM':
+      case 'ENUM64':
+        return `enum ${t.name}`;
+      case 'FWD':
+        return `${t.fwd_kind ?? 'struct'} ${t.name}`;
+      default:
+        return t.name;
+    }
+  };
+  return { byId, name };
+}
+
+function kfuncPrototypes(btf) {
+  let json;
+  try {
+    json = execFileSync('bpftool', ['-j', 'btf', 'dump', 'file', btf], { maxBuffer: 1 << 30 }).toString();
+  } catch (error) {
+    return { rows: [], why: `bpftool failed on ${btf}: ${error.message.split('\n')[0]}` };
+  }
+  const types = JSON.parse(json).types;
+  const { byId, name } = btfTypeNamer(types);
+  const rows = new Map();
+  for (const tag of types) {
+    if (tag.kind !== 'DECL_TAG' || tag.name !== 'bpf_kfunc') continue;
+    const func = byId.get(tag.type_id);
+    const proto = func && byId.get(func.type_id);
+    if (proto?.kind !== 'FUNC_PROTO') continue;
+    const params = proto.params.map((p) => [p.name, name(p.type_id)]);
+    rows.set(func.name, [func.name, name(proto.ret_type_id), params]);
+  }
+  return { rows: [...rows.values()].sort((a, b) => (a[0] < b[0] ? -1 : 1)), why: null };
+}
+
+const header = readFileSync(headerPath, 'utf8');
+const helpers = helperPrototypes(header, helperIds(header));
+const kfuncs = existsSync(btfPath)
+  ? kfuncPrototypes(btfPath)
+  : { rows: [], why: `no vmlinux BTF at ${btfPath}: helpers only` };
+let kernel = '';
+try {
+  kernel = execFileSync('uname', ['-r']).toString().trim();
+} catch {}
+
+const row = (r) => JSON.stringify(r).replaceAll('"', "'");
+const out = `// biome-ignore-all format: generated, one prototype per line
+// Generated by scripts/gen-helper-table.mjs: do not edit; run it again.
+// Helpers: ${headerPath} (ids from __BPF_FUNC_MAPPER, prototypes from the doc comments).
+// Kfuncs: ${kfuncs.why ?? `${btfPath} (bpf_kfunc decl tags), kernel ${kernel}`}.
+
+/** [id, name, return type, [[arg name, arg type], …]] */
+export type HelperRow = readonly [number, string, string, readonly (readonly [string, string])[]];
+/** [name, return type, [[arg name, arg type], …]] */
+export type KfuncRow = readonly [string, string, readonly (readonly [string, string])[]];
+
+export const HELPER_ROWS: readonly HelperRow[] = [
+${helpers.map((r) => `  ${row(r)},`).join('\n')}
+];
+
+export const KFUNC_ROWS: readonly KfuncRow[] = [
+${kfuncs.rows.map((r) => `  ${row(r)},`).join('\n')}
+];
+`;
+writeFileSync(outPath, out);
+console.log(
+  `${helpers.length} helpers, ${kfuncs.rows.length} kfuncs → ${outPath}${kfuncs.why ? ` (${kfuncs.why})` : ''}`,
+);

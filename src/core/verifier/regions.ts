@@ -1,0 +1,220 @@
+/**
+ * Where the verifier's own log sits inside what the user saved: libbpf's
+ * report of a failed load (one BEGIN/END block per program), veristat's
+ * `PROCESSING file/prog, DURATION US: N, VERDICT: …, VERIFIER LOG:` blocks,
+ * bpftrace's `Kernel error log:`, or the whole file. CI timestamps and ANSI
+ * colour codes in front of (or inside) lines are stripped into a cleaned copy
+ * of the text, made only when the log has them; line numbers stay the file's.
+ */
+import type { ByteLines } from './grammar.ts';
+import { byteLineEnd } from './grammar.ts';
+import { byteLineText } from './lines.ts';
+
+export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace';
+
+export interface LogRegion {
+  /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat); null for a bare log. */
+  name: string | null;
+  wrapper: RegionWrapper;
+  /** Lines [startLine, endLine) of the file hold the verifier's log. */
+  startLine: number;
+  endLine: number;
+  /** veristat's own verdict from its header, for reference. */
+  wrapperVerdict: 'success' | 'failure' | null;
+}
+
+export interface Stripped {
+  /** Lines that lost a CI timestamp (`2024-05-01T12:00:00.1234567Z `) or a `[  12.345678] ` prefix. */
+  timestampLines: number;
+  /** ANSI escape sequences removed (`ESC [ … m` and other CSI sequences). */
+  ansiSequences: number;
+}
+
+const ESC = 0x1b;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** Length of a CI timestamp prefix at `at` (with the space after it), or 0. */
+function timestampPrefix(bytes: Uint8Array, at: number, end: number): number {
+  const c = bytes[at];
+  if (c === 0x5b /* [ */) {
+    // `[  12.345678] `: the kernel's (and many CI runners') seconds since boot.
+    let k = at + 1;
+    while (k < end && bytes[k] === 0x20) k++;
+    const digits = k;
+    while (k < end && isDigit(bytes[k])) k++;
+    if (k === digits || bytes[k] !== 0x2e) return 0;
+    k++;
+    const fraction = k;
+    while (k < end && isDigit(bytes[k])) k++;
+    if (k === fraction || bytes[k] !== 0x5d) return 0;
+    k++;
+    if (bytes[k] === 0x20) k++;
+    return k - at;
+  }
+  if (isDigit(c) && end - at >= 20 && bytes[at + 4] === 0x2d && bytes[at + 10] === 0x54) {
+    // `2024-05-01T12:00:00.1234567Z `: GitHub Actions and other CI logs.
+    const shape = '0000-00-00T00:00:00';
+    for (let k = 0; k < shape.length; k++) {
+      const b = bytes[at + k];
+      if (shape[k] === '0' ? !isDigit(b) : b !== shape.charCodeAt(k)) return 0;
+    }
+    let k = at + shape.length;
+    if (bytes[k] === 0x2e) {
+      k++;
+      while (k < end && isDigit(bytes[k])) k++;
+    }
+    if (bytes[k] === 0x5a /* Z */) k++;
+    else if (bytes[k] === 0x2b || bytes[k] === 0x2d) {
+      k++;
+      while (k < end && (isDigit(bytes[k]) || bytes[k] === 0x3a)) k++;
+    } else return 0;
+    if (bytes[k] === 0x20) k++;
+    return k - at;
+  }
+  return 0;
+}
+
+/** Length of an ANSI CSI sequence (`ESC [ params final`) at `at`, or 0. */
+function ansiLength(bytes: Uint8Array, at: number, end: number): number {
+  if (bytes[at] !== ESC || bytes[at + 1] !== 0x5b) return 0;
+  let k = at + 2;
+  while (k < end && bytes[k] >= 0x30 && bytes[k] <= 0x3f) k++; // parameters
+  while (k < end && bytes[k] >= 0x20 && bytes[k] <= 0x2f) k++; // intermediates
+  if (k < end && bytes[k] >= 0x40 && bytes[k] <= 0x7e) return k + 1 - at;
+  return 0;
+}
+
+/**
+ * The lines with timestamps and ANSI codes removed, same count and order.
+ * Returns the input itself when there is nothing to strip (the common case:
+ * one byte read per line, one indexOf for ESC).
+ */
+export function stripWrapperPrefixes(lines: ByteLines): { lines: ByteLines; stripped: Stripped } {
+  const { bytes, starts, count } = lines;
+  const hasEsc = bytes.subarray(0, lines.end).indexOf(ESC) >= 0;
+  let hasTimestamps = false;
+  for (let i = 0; i < count && !hasTimestamps; i++) {
+    const s = starts[i];
+    const c = bytes[s];
+    if ((c === 0x5b || isDigit(c)) && timestampPrefix(bytes, s, byteLineEnd(lines, i)) > 0)
+      hasTimestamps = true;
+  }
+  const stripped: Stripped = { timestampLines: 0, ansiSequences: 0 };
+  if (!hasEsc && !hasTimestamps) return { lines, stripped };
+
+  const out = new Uint8Array(lines.end + 1);
+  const outStarts = new Uint32Array(count);
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    outStarts[i] = at;
+    let k = starts[i];
+    const end = byteLineEnd(lines, i);
+    // ANSI may come before the timestamp (colour reset) or after it.
+    for (let guard = 0; guard < 4; guard++) {
+      const ansi = ansiLength(bytes, k, end);
+      if (ansi > 0) {
+        k += ansi;
+        stripped.ansiSequences++;
+        continue;
+      }
+      const stamp = hasTimestamps ? timestampPrefix(bytes, k, end) : 0;
+      if (stamp > 0 && guard < 2) {
+        k += stamp;
+        stripped.timestampLines++;
+        continue;
+      }
+      break;
+    }
+    for (; k < end; k++) {
+      if (bytes[k] === ESC) {
+        const ansi = ansiLength(bytes, k, end);
+        if (ansi > 0) {
+          k += ansi - 1;
+          stripped.ansiSequences++;
+          continue;
+        }
+      }
+      out[at++] = bytes[k];
+    }
+    out[at++] = 0x0a;
+  }
+  return {
+    lines: { bytes: out.subarray(0, at), starts: outStarts, count, end: Math.max(0, at - 1) },
+    stripped,
+  };
+}
+
+const LIBBPF_BEGIN = /^libbpf: (?:prog '([^']*)': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --/;
+const LIBBPF_END = /^(?:libbpf: )?-- END (?:PROG LOAD )?LOG --/;
+const VERISTAT_HEADER = /^PROCESSING (.+), DURATION US: \d+, VERDICT: (success|failure), VERIFIER LOG:$/;
+const VERISTAT_TABLE = /^(?:File\s+Program\s|Done\. Processed \d+ files)/;
+const BPFTRACE_HEADER = /^Kernel error log:\s*$/;
+
+/** Lines worth decoding to look for a wrapper header: they start with one of these bytes. */
+const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) => c.charCodeAt(0)));
+
+/**
+ * The program regions of a (cleaned) log. One region for a bare log. Decodes
+ * only lines that start the way a wrapper header starts.
+ */
+export function findRegions(lines: ByteLines): LogRegion[] {
+  const regions: LogRegion[] = [];
+  let open: LogRegion | null = null;
+  const close = (endLine: number) => {
+    if (open) {
+      open.endLine = endLine;
+      regions.push(open);
+      open = null;
+    }
+  };
+  for (let i = 0; i < lines.count; i++) {
+    if (!HEADER_FIRST_BYTES.has(lines.bytes[lines.starts[i]])) continue;
+    const text = byteLineText(lines, i);
+    let m = LIBBPF_BEGIN.exec(text);
+    if (m) {
+      close(i);
+      open = {
+        name: m[1] ?? null,
+        wrapper: 'libbpf',
+        startLine: i + 1,
+        endLine: lines.count,
+        wrapperVerdict: null,
+      };
+      continue;
+    }
+    if (open?.wrapper === 'libbpf' && LIBBPF_END.test(text)) {
+      close(i);
+      continue;
+    }
+    m = VERISTAT_HEADER.exec(text);
+    if (m) {
+      close(i);
+      open = {
+        name: m[1],
+        wrapper: 'veristat',
+        startLine: i + 1,
+        endLine: lines.count,
+        wrapperVerdict: m[2] as 'success' | 'failure',
+      };
+      continue;
+    }
+    if (open?.wrapper === 'veristat' && VERISTAT_TABLE.test(text)) {
+      close(i);
+      continue;
+    }
+    if (BPFTRACE_HEADER.test(text)) {
+      close(i);
+      open = {
+        name: null,
+        wrapper: 'bpftrace',
+        startLine: i + 1,
+        endLine: lines.count,
+        wrapperVerdict: null,
+      };
+    }
+  }
+  close(lines.count);
+  if (regions.length === 0)
+    return [{ name: null, wrapper: 'none', startLine: 0, endLine: lines.count, wrapperVerdict: null }];
+  return regions;
+}

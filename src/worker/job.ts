@@ -1,0 +1,87 @@
+/**
+ * A long job in the worker, run in slices: between slices it yields to the
+ * event loop (so a cancel, or a newer request, is read) and reports progress,
+ * which is also the page's sign that the worker is alive.
+ */
+
+/** Thrown out of a job that was cancelled or replaced; the worker answers it as 'cancelled'. */
+export class Cancelled extends Error {
+  constructor(reason = 'cancelled') {
+    super(reason);
+    this.name = 'Cancelled';
+  }
+}
+
+/** A slice's length: long enough to get work done, short enough that a cancel is read within a frame. */
+export const SLICE_MS = 15;
+
+let channel: MessageChannel | null = null;
+const waiting: (() => void)[] = [];
+// Node (the unit tests) drains a MessagePort's queue before its timers run; setImmediate lets them in.
+const setImmediateIfAny = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+
+/** Yields to the event loop: a MessageChannel task, which (unlike setTimeout) is not clamped to 4 ms. */
+export function yieldToEventLoop(): Promise<void> {
+  if (setImmediateIfAny) return new Promise((resolve) => setImmediateIfAny(resolve));
+  if (!channel) {
+    channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+  }
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    channel?.port2.postMessage(0);
+  });
+}
+
+export type ProgressSink = (done: number, total: number | null, label: string) => void;
+
+export class Job {
+  private cancelReason: string | null = null;
+  private sliceStart = performance.now();
+  private readonly abortController = new AbortController();
+
+  constructor(
+    readonly generation: number,
+    private readonly onProgress: ProgressSink = () => {},
+  ) {}
+
+  /** For fetches and streams the job owns: aborted with the job. */
+  get signal(): AbortSignal {
+    return this.abortController.signal;
+  }
+
+  get cancelled(): boolean {
+    return this.cancelReason !== null;
+  }
+
+  cancel(reason = 'cancelled'): void {
+    if (this.cancelReason !== null) return;
+    this.cancelReason = reason;
+    this.abortController.abort(new Cancelled(reason));
+  }
+
+  /** Throws Cancelled when the job was cancelled. */
+  check(): void {
+    if (this.cancelReason !== null) throw new Cancelled(this.cancelReason);
+  }
+
+  /** True when the current slice has run its time: the caller should `pause`. Cheap enough to call every few hundred items. */
+  due(): boolean {
+    return performance.now() - this.sliceStart >= SLICE_MS;
+  }
+
+  /** Ends a slice: reports progress, yields, and throws Cancelled if the job was cancelled meanwhile. */
+  async pause(done: number, total: number | null, label: string): Promise<void> {
+    this.onProgress(done, total, label);
+    await yieldToEventLoop();
+    this.sliceStart = performance.now();
+    this.check();
+  }
+
+  progress(done: number, total: number | null, label: string): void {
+    this.onProgress(done, total, label);
+  }
+}
+
+/** A job nobody cancels and nobody watches: for tests and for callers with nothing to report. */
+export const detachedJob = () => new Job(0);
