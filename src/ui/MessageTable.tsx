@@ -18,7 +18,6 @@ import { copyText, hex8, n, typeText } from './format.ts';
 import { useApp } from './store.ts';
 import { usePageCache } from './useWindowed.ts';
 import { VirtualList, type VirtualListHandle } from './VirtualList.tsx';
-import { KindBadge } from './verifier/KindFilters.tsx';
 import { LOG_ROW_CLASS, LogHeaderCells, LogLineCells, logRowAttributes } from './verifier/LogCells.tsx';
 
 const onOperand = (line: number, operand: string) => void showDefChain(line, operand);
@@ -45,6 +44,8 @@ export function MessageTable() {
   const viewTotal = useApp((s) => s.viewTotal);
   const viewVersion = useApp((s) => s.viewVersion);
   const logVersion = useApp((s) => s.logVersion);
+  // Rows carry the verifier's reading once the model is built: fetch them again then.
+  const verifierVersion = useApp((s) => s.verifierVersion);
   const selected = useApp((s) => s.view.rec);
   const selectedPosition = useApp((s) => s.selectedPosition);
   const scrollRequest = useApp((s) => s.scrollRequest);
@@ -54,7 +55,12 @@ export function MessageTable() {
   const [range, setRange] = useState<[number, number]>([0, 0]);
   const [copied, setCopied] = useState<number | null>(null);
 
-  const cache = usePageCache<RowData>(`${logVersion}:${viewVersion}`, fetchRows, range[0], range[1]);
+  const cache = usePageCache<RowData>(
+    `${logVersion}:${viewVersion}:${verifierVersion}`,
+    fetchRows,
+    range[0],
+    range[1],
+  );
   const onRange = useCallback((start: number, end: number) => setRange([start, end]), []);
 
   useEffect(() => {
@@ -129,7 +135,7 @@ export function MessageTable() {
   };
 
   // Text logs read like the verifier thinks: No., pc, kind, instruction, state, line (offset and
-  // length are in the record pane). TLV records keep their columns, with a STRING's kind beside its type.
+  // length are in the record pane). TLV records keep their columns (a STRING row carries its line's kind as data-kind).
   const isTextLog = summary?.format === 'text';
   const renderRow = (position: number) => {
     const data = cache.get(position);
@@ -160,12 +166,6 @@ export function MessageTable() {
           row?.getAllCells().map((cell) => (
             <span key={cell.id} role="gridcell" className={`cell col-${cell.column.id}`}>
               <table.FlexRender cell={cell} />
-              {cell.column.id === 'type' && data.verifier && (
-                <>
-                  {' '}
-                  <KindBadge kind={data.verifier.kind} />
-                </>
-              )}
             </span>
           ))
         )}

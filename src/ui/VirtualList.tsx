@@ -74,7 +74,14 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     observeElementRect: (instance, cb) => {
       const el = instance.scrollElement;
       if (!el) return;
+      let height = el.clientHeight;
       const observer = new ResizeObserver(() => {
+        // A list scrolled to its end stays at its end when it gets shorter (a panel opening above
+        // it): the last rows, often the ones the user went to, stay in view.
+        const shrunk = height - el.clientHeight;
+        if (shrunk > 0 && el.scrollTop > 0 && el.scrollTop + height >= el.scrollHeight - 2)
+          el.scrollTop += shrunk;
+        height = el.clientHeight;
         cb({ width: el.clientWidth, height: el.clientHeight });
         setViewport(el.clientHeight || INITIAL_VIEWPORT);
       });

@@ -68,20 +68,28 @@ export function LogLineCells({ row, defs, onOperand }: LogLineCellsProps) {
       <span role="gridcell" className="cell vf-col-kind">
         <KindBadge kind={row.kind} />
       </span>
-      <span role="gridcell" className="cell vf-col-insn">
-        {row.insn !== null && (
-          <InsnText
-            text={row.insn}
-            line={row.line}
-            defs={defs}
-            onOperand={onOperand && ((operand) => onOperand(row.line, operand))}
-          />
-        )}
-      </span>
-      <span role="gridcell" className="cell vf-col-state" title={row.stateTail ?? undefined}>
-        {row.stateTail ?? ''}
-      </span>
-      <span role="gridcell" className="cell vf-col-text col-preview" title={text || undefined}>
+      {isInsn && (
+        <>
+          <span role="gridcell" className="cell vf-col-insn">
+            {row.insn !== null && (
+              <InsnText
+                text={row.insn}
+                line={row.line}
+                defs={defs}
+                onOperand={onOperand && ((operand) => onOperand(row.line, operand))}
+              />
+            )}
+          </span>
+          <span role="gridcell" className="cell vf-col-state" title={row.stateTail ?? undefined}>
+            {row.stateTail ?? ''}
+          </span>
+        </>
+      )}
+      <span
+        role="gridcell"
+        className={`cell vf-col-text col-preview${isInsn ? '' : ' vf-col-wide'}`}
+        title={text || undefined}
+      >
         {isInsn && row.call ? (
           <InsnText
             text={row.call}

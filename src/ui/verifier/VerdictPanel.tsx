@@ -53,7 +53,9 @@ export function VerdictPanel({
         <span className="vf-verdict-badge" data-verdict={verdict.verdict}>
           {VERDICT_TEXT[verdict.verdict]}
         </span>
-        {program && <span className="vf-program-name">{program.name}</span>}
+        {program && (verdict.programs.length > 1 || program.wrapper !== 'plain') && (
+          <span className="vf-program-name">{program.name}</span>
+        )}
         {programs.length > 1 && (
           <label className="vf-program-picker">
             Program{' '}
