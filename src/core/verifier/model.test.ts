@@ -93,6 +93,17 @@ describe('verdict on the real corpus', () => {
     expect(rotated.truncation).toMatch(/start of the log .* was lost/);
   });
 
+  it('an accepted program whose log overflowed: accepted, and the ENOSPC load failure said', () => {
+    // loop-level2-rotated: the kernel returned ENOSPC, yet the log ends with the summary and no error.
+    const entry = kernelManifest().find((e) => e.file === 'loop-level2-rotated.bin');
+    expect(entry?.result.errno).toBe(28);
+    const rotated = selected(model(fixtureBytes('kernel/loop-level2-rotated.bin'))).verdict;
+    expect(rotated.verdict).toBe('accepted');
+    expect(rotated.reason).toMatch(/ENOSPC/);
+    const whole = selected(model(fixtureBytes('kernel/ok-level1.bin'))).verdict;
+    expect(whole.reason).not.toMatch(/ENOSPC/);
+  });
+
   it('reads the counters of the summary and the stats lines', () => {
     const stats = selected(model(verifierFixture('uninit-stats-l2.bin'))).stats;
     expect(stats).toMatchObject({

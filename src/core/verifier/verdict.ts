@@ -138,7 +138,11 @@ export function findVerdict(
   if (summaryLine !== null) {
     return {
       verdict: 'accepted',
-      reason: 'The log ends with the verifier’s summary and no error before it.',
+      // A truncated log still fails the load: the kernel returns ENOSPC when the log did not fit.
+      reason:
+        truncationNote === null
+          ? 'The log ends with the verifier’s summary and no error before it.'
+          : 'The verifier accepted the program (its summary and no error end the log), but the log did not fit its buffer, so the load itself failed with ENOSPC: load again with a larger log_size.',
       error: null,
       summaryLine,
       truncation: truncationNote,
