@@ -145,8 +145,8 @@ const LD_ABS = re(`r0 = \\*\\((u8|u16|u32|u64) \\*\\)skb\\[(-?\\d+)\\]`);
 const LD_IND = re(`r0 = \\*\\((u8|u16|u32|u64) \\*\\)skb\\[r(10|[0-9]) \\+ (-?\\d+)\\]`);
 const LD_IMM64 = re(`${REG} = (0x[0-9a-f]+(?: ll)?|-?\\d+(?: ll)?|map\\[id:\\d+\\](?:\\[0\\]\\+\\d+)?|\\S+)`);
 const CALL_SUBPROG = re('call pc([+-]\\d+)');
-const CALL_NAMED = re('call ([\\w.$-]+)#(-?\\d+)');
-const CALL_BARE = re('call ([\\w.$-]+)');
+// `call bpf_map_lookup_elem#1`, or a bare name when the printer has no id.
+const CALL_BY_NAME = re('call ([\\w.$-]+)(?:#(-?\\d+))?');
 const GOTO = re('(goto|gotol) pc([+-]\\d+)');
 const MAY_GOTO = re('may_goto pc([+-]\\d+)');
 const COND = re(`if ${REG} (==|!=|>|>=|<|<=|s>|s>=|s<|s<=|&) (${REG}|0x[0-9a-f]+|-?\\d+) goto pc([+-]\\d+)`);
@@ -180,6 +180,15 @@ export function parseInsn(input: string): Insn {
   } catch {
     return blank(text, 'unknown');
   }
+}
+
+/** Every call clobbers r0-r5 and passes its arguments in r1-r5. */
+function asCall(insn: Insn, target: CallTarget): Insn {
+  insn.op = 'call';
+  insn.call = target;
+  insn.reads = [1, 2, 3, 4, 5];
+  insn.writes = [0, 1, 2, 3, 4, 5];
+  return insn;
 }
 
 type Rule = readonly [RegExp, (m: RegExpExecArray, insn: Insn) => Insn];
@@ -351,20 +360,10 @@ const RULES: readonly Rule[] = [
       return insn;
     },
   ],
+  [CALL_SUBPROG, (m, insn) => asCall(insn, { kind: 'subprog', name: null, id: null, offset: Number(m[1]) })],
   [
-    CALL_SUBPROG,
+    CALL_BY_NAME,
     (m, insn) => {
-      insn.op = 'call';
-      insn.call = { kind: 'subprog', name: null, id: null, offset: Number(m[1]) };
-      insn.reads = [1, 2, 3, 4, 5];
-      insn.writes = [0, 1, 2, 3, 4, 5];
-      return insn;
-    },
-  ],
-  [
-    CALL_NAMED,
-    (m, insn) => {
-      insn.op = 'call';
       const name = m[1];
       const id = m[2] === undefined ? null : Number(m[2]);
       // Helper ids are small (< 1000); kfuncs print their BTF id; opcode 0x85 alone can't tell.
@@ -374,29 +373,7 @@ const RULES: readonly Rule[] = [
           : id !== null && id < 1000 && name.startsWith('bpf_')
             ? 'helper'
             : 'kfunc';
-      insn.call = { kind, name: name === 'unknown' ? null : name, id, offset: null };
-      insn.reads = [1, 2, 3, 4, 5];
-      insn.writes = [0, 1, 2, 3, 4, 5];
-      return insn;
-    },
-  ],
-  [
-    CALL_BARE,
-    (m, insn) => {
-      insn.op = 'call';
-      const name = m[1];
-      const id = m[2] === undefined ? null : Number(m[2]);
-      // Helper ids are small (< 1000); kfuncs print their BTF id; opcode 0x85 alone can't tell.
-      const kind: CallKind =
-        name === 'unknown'
-          ? 'unknown'
-          : id !== null && id < 1000 && name.startsWith('bpf_')
-            ? 'helper'
-            : 'kfunc';
-      insn.call = { kind, name: name === 'unknown' ? null : name, id, offset: null };
-      insn.reads = [1, 2, 3, 4, 5];
-      insn.writes = [0, 1, 2, 3, 4, 5];
-      return insn;
+      return asCall(insn, { kind, name: name === 'unknown' ? null : name, id, offset: null });
     },
   ],
   [
