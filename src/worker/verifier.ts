@@ -25,6 +25,7 @@ import {
   parseSourceLine,
   type StateEntry,
   splitInsnLine,
+  VERIFIER_KINDS,
   type VerifierModel,
   type VerifierProgram,
 } from '../core/index.ts';
@@ -42,21 +43,6 @@ import type {
   VerdictView,
 } from '../core/verifier/view.ts';
 
-/** Kinds only the verifier prints: a log with none of them holds no verifier output. */
-const VERIFIER_KINDS: readonly number[] = [
-  LineKind.insn,
-  LineKind.state,
-  LineKind.prune,
-  LineKind.source,
-  LineKind.liveRegs,
-  LineKind.precision,
-  LineKind.func,
-  LineKind.btf,
-  LineKind.stats,
-  LineKind.summary,
-  LineKind.report,
-  LineKind.error,
-];
 const KIND_COUNT = LINE_KIND_NAMES.length;
 /** How far back a line's source quote is looked for. */
 const SOURCE_LOOKBACK = 1 << 16;

@@ -47,6 +47,27 @@ export const LINE_KIND_NAMES: readonly LineKindName[] = (() => {
   return names;
 })();
 
+/** Kinds the verifier prints as it walks a program: a complaint after one of them is the verifier's. */
+export const TRACE_KINDS: readonly number[] = [
+  LineKind.insn,
+  LineKind.state,
+  LineKind.prune,
+  LineKind.source,
+  LineKind.liveRegs,
+  LineKind.precision,
+  LineKind.func,
+  LineKind.btf,
+];
+
+/** Kinds only the verifier prints, its trace and its closing lines: a log with none holds no verifier output. */
+export const VERIFIER_KINDS: readonly number[] = [
+  ...TRACE_KINDS,
+  LineKind.stats,
+  LineKind.summary,
+  LineKind.report,
+  LineKind.error,
+];
+
 /** No pc on this line. */
 export const NO_PC = -1;
 

@@ -6,7 +6,7 @@
  * cannot hide it. The failing instruction is the last one printed before it.
  */
 import type { TruncationVerdict } from '../types.ts';
-import { LineKind, NO_PC, type VerifierLines } from './kinds.ts';
+import { LineKind, NO_PC, TRACE_KINDS, type VerifierLines } from './kinds.ts';
 
 export type Verdict = 'accepted' | 'rejected' | 'unknown';
 
@@ -39,16 +39,7 @@ const MAX_ERROR_LINES = 16;
 /** How far back to look for the failing instruction and its source line. */
 const MAX_LOOKBACK = 1 << 16;
 
-const VERIFIER_KINDS = new Set<number>([
-  LineKind.insn,
-  LineKind.state,
-  LineKind.prune,
-  LineKind.source,
-  LineKind.liveRegs,
-  LineKind.precision,
-  LineKind.func,
-  LineKind.btf,
-]);
+const TRACE_KIND_SET = new Set<number>(TRACE_KINDS);
 
 /**
  * The verdict of lines [start, end) of `lines`. Marks the complaint's lines
@@ -78,7 +69,7 @@ export function findVerdict(
   // What precedes the complaint must be the verifier's (a page of prose is not a rejection).
   let before = i;
   while (before >= start && kinds[before] === LineKind.blank) before--;
-  const backedByLog = summaryLine !== null || (before >= start && VERIFIER_KINDS.has(kinds[before]));
+  const backedByLog = summaryLine !== null || (before >= start && TRACE_KIND_SET.has(kinds[before]));
 
   let truncationNote: string | null = null;
   if (truncation?.truncated) {
