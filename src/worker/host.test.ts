@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { DEFAULT_VIEW_STATE } from '../core/index.ts';
 import { fixtureRaw } from '../testing/fixtures.ts';
 import { WorkerHost } from './host.ts';
 import type { FromWorker, LogSummary, Reply, Request, RequestKind, RowData } from './protocol.ts';
@@ -96,17 +97,7 @@ describe('every request kind has its typed reply', () => {
       share: {
         request: {
           kind: 'share',
-          view: {
-            rec: 2,
-            types: null,
-            query: '',
-            regex: false,
-            format: null,
-            byteOrder: null,
-            pc: null,
-            program: null,
-            kinds: null,
-          },
+          view: { ...DEFAULT_VIEW_STATE, rec: 2 },
           base: 'https://x.test/',
           mode: 'full',
           records: null,
