@@ -255,16 +255,8 @@ export class VerifierSession {
       reason,
       error: errorView,
       state: error?.insnLine != null ? this.stateAt(error.insnLine) : null,
-      stats: {
-        processed: stats.processed,
-        limit: stats.limit,
-        maxStatesPerInsn: stats.maxStatesPerInsn,
-        totalStates: stats.totalStates,
-        peakStates: stats.peakStates,
-        markRead: stats.markRead,
-        verificationTimeUs: stats.verificationTimeUsec,
-        stackDepths: stats.stackDepth,
-      },
+      stats,
+
       kinds: this.kindCounts(index),
       stripped: this.strippedNotes(),
     };

@@ -111,9 +111,9 @@ describe('verdict on the real corpus', () => {
       limit: 1000000,
       totalStates: 0,
       markRead: 0,
-      stackDepth: [0],
+      stackDepths: [0],
     });
-    expect(stats.verificationTimeUsec).toBe(98);
+    expect(stats.verificationTimeUs).toBe(98);
     const big = selected(model(fixtureBytes('kernel/loop-level2-15mb.bin.gz'))).stats;
     expect(big).toMatchObject({ processed: 25233, maxStatesPerInsn: 23, totalStates: 512, peakStates: 125 });
   });
@@ -145,7 +145,7 @@ describe('wrapped logs', () => {
       expect(error?.pc, file).toBe(pc);
       expect(error?.lineCount, file).toBe(lineCount);
       expect(m.lines.kinds[0], file).toBe(LineKind.wrapper); // libbpf: prog '…': BPF program load failed
-      expect(selected(m).stats.verificationTimeUsec, file).toBeGreaterThan(0);
+      expect(selected(m).stats.verificationTimeUs, file).toBeGreaterThan(0);
     }
   });
 

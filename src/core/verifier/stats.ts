@@ -13,17 +13,15 @@ export interface VerifierStats {
   totalStates: number | null;
   peakStates: number | null;
   markRead: number | null;
-  verificationTimeUsec: number | null;
+  verificationTimeUs: number | null;
   /** Stack depth per frame (subprogram), in the order printed. */
-  stackDepth: number[] | null;
+  stackDepths: number[] | null;
 }
 
 const SUMMARY =
   /^processed (\d+) insns \(limit (\d+)\)(?: max_states_per_insn (\d+) total_states (\d+) peak_states (\d+)(?: mark_read (\d+))?)?/;
 
-export function parseSummary(
-  line: string,
-): Omit<VerifierStats, 'verificationTimeUsec' | 'stackDepth'> | null {
+export function parseSummary(line: string): Omit<VerifierStats, 'verificationTimeUs' | 'stackDepths'> | null {
   const m = SUMMARY.exec(line);
   if (!m) return null;
   const num = (s: string | undefined) => (s === undefined ? null : Number(s));
@@ -46,8 +44,8 @@ export function buildStats(lines: VerifierLines, start = 0, end = lines.lineCoun
     totalStates: null,
     peakStates: null,
     markRead: null,
-    verificationTimeUsec: null,
-    stackDepth: null,
+    verificationTimeUs: null,
+    stackDepths: null,
   };
   let seenSummary = false;
   for (let i = end - 1; i >= start && i >= end - 64; i--) {
@@ -59,10 +57,10 @@ export function buildStats(lines: VerifierLines, start = 0, end = lines.lineCoun
     } else if (kind === LineKind.stats) {
       const text = lines.text(i);
       const time = /^verification time (\d+) usec/.exec(text);
-      if (time && stats.verificationTimeUsec === null) stats.verificationTimeUsec = Number(time[1]);
+      if (time && stats.verificationTimeUs === null) stats.verificationTimeUs = Number(time[1]);
       const depth = /^stack depth ([\d+]+)/.exec(text);
-      if (depth && stats.stackDepth === null)
-        stats.stackDepth = depth[1].split('+').filter(Boolean).map(Number);
+      if (depth && stats.stackDepths === null)
+        stats.stackDepths = depth[1].split('+').filter(Boolean).map(Number);
     }
   }
   return stats;

@@ -5,8 +5,10 @@
  * builds them from the columnar model; the UI renders them.
  */
 import type { LineKindName } from './kinds.ts';
+import type { VerifierStats } from './stats.ts';
+import type { Verdict } from './verdict.ts';
 
-export type Verdict = 'accepted' | 'rejected' | 'unknown';
+export type { Verdict };
 
 export interface SourceRef {
   file: string;
@@ -27,17 +29,8 @@ export interface ProgramRef {
   endLine: number;
 }
 
-export interface StatsView {
-  processed: number | null;
-  limit: number | null;
-  maxStatesPerInsn: number | null;
-  totalStates: number | null;
-  peakStates: number | null;
-  markRead: number | null;
-  verificationTimeUs: number | null;
-  /** Stack depth per frame (`stack depth 8+16`). */
-  stackDepths: number[] | null;
-}
+/** The program's counters, as the model reads them. */
+export type StatsView = VerifierStats;
 
 export interface VerdictView {
   programs: ProgramRef[];
