@@ -8,6 +8,7 @@ import { LIBBPF_LOG_END_LINE } from './text.ts';
 import { classifyLineBytes } from './verifier/grammar.ts';
 import { LineKind, type VerifierLines } from './verifier/kinds.ts';
 import { verifierLinesOf } from './verifier/lines.ts';
+import { parseSummary } from './verifier/stats.ts';
 import { findVerdict } from './verifier/verdict.ts';
 
 export type VerifierLineKind =
@@ -52,20 +53,12 @@ export interface ProcessedSummary {
   peakStates: number | null;
 }
 
+/** The summary's counters in this module's older names (`insns` for processed, no mark_read). */
 export function parseProcessedSummary(line: string): ProcessedSummary | null {
-  const m =
-    /^processed (\d+) insns \(limit (\d+)\)(?: max_states_per_insn (\d+) total_states (\d+) peak_states (\d+))?/.exec(
-      line,
-    );
-  if (!m) return null;
-  const num = (s: string | undefined) => (s === undefined ? null : Number(s));
-  return {
-    insns: Number(m[1]),
-    limit: Number(m[2]),
-    maxStatesPerInsn: num(m[3]),
-    totalStates: num(m[4]),
-    peakStates: num(m[5]),
-  };
+  const parsed = parseSummary(line);
+  if (!parsed) return null;
+  const { processed, limit, maxStatesPerInsn, totalStates, peakStates } = parsed;
+  return { insns: processed, limit, maxStatesPerInsn, totalStates, peakStates };
 }
 
 export interface TailLine {

@@ -21,7 +21,14 @@ export interface VerifierStats {
 const SUMMARY =
   /^processed (\d+) insns \(limit (\d+)\)(?: max_states_per_insn (\d+) total_states (\d+) peak_states (\d+)(?: mark_read (\d+))?)?/;
 
-export function parseSummary(line: string): Omit<VerifierStats, 'verificationTimeUs' | 'stackDepths'> | null {
+/** The summary's counters. */
+export type SummaryCounts = Omit<VerifierStats, 'verificationTimeUs' | 'stackDepths'> & {
+  processed: number;
+  limit: number;
+};
+
+/** The counters of a `processed N insns (limit L) …` line (older kernels print fewer); null for any other line. */
+export function parseSummary(line: string): SummaryCounts | null {
   const m = SUMMARY.exec(line);
   if (!m) return null;
   const num = (s: string | undefined) => (s === undefined ? null : Number(s));
