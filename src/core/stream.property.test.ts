@@ -69,6 +69,9 @@ function indexedParts(log: IndexedLog): IndexedLog {
 }
 
 const cutsOf = (bytes: Uint8Array) => fc.array(fc.nat({ max: bytes.length }), { maxLength: 40 });
+/** A generated value paired with cut points into its bytes. */
+const withCuts = <T>(value: fc.Arbitrary<T>, bytesOf: (t: T) => Uint8Array) =>
+  value.chain((t) => fc.tuple(fc.constant(t), cutsOf(bytesOf(t))));
 
 /** Small corpus buffers, as the kernel left them. */
 const kernelFiles = kernelManifest()
@@ -149,7 +152,7 @@ describe('generated text fed in chunks', () => {
   it('gives the text index of the whole buffer for any split', () => {
     fc.assert(
       fc.property(
-        textLike.chain((bytes) => fc.tuple(fc.constant(bytes), cutsOf(bytes))),
+        withCuts(textLike, (bytes) => bytes),
         ([bytes, cuts]) => {
           const builder = new TextIndexBuilder();
           for (const chunk of split(bytes, cuts)) builder.push(chunk);
@@ -163,7 +166,7 @@ describe('generated text fed in chunks', () => {
   it('never shows a line before its end has arrived, and never takes one back', () => {
     fc.assert(
       fc.property(
-        textLike.chain((bytes) => fc.tuple(fc.constant(bytes), cutsOf(bytes))),
+        withCuts(textLike, (bytes) => bytes),
         ([bytes, cuts]) => {
           const whole = indexText(bytes);
           const builder = new TextIndexBuilder();
@@ -224,7 +227,7 @@ describe('generated TLV fed in chunks', () => {
   it('detects the same format and byte order and walks the same records as whole, both orders, damaged or not', () => {
     fc.assert(
       fc.property(
-        tlvLike.chain((t) => fc.tuple(fc.constant(t), cutsOf(t.bytes))),
+        withCuts(tlvLike, (t) => t.bytes),
         ([{ bytes, byteOrder }, cuts]) => {
           const chunks = split(bytes, cuts);
           expect(streamed(chunks)).toEqual(indexLog(bytes));
@@ -241,7 +244,7 @@ describe('generated TLV fed in chunks', () => {
   it('shows only records whose bytes have all arrived, as the whole walk has them', () => {
     fc.assert(
       fc.property(
-        tlvLike.chain((t) => fc.tuple(fc.constant(t), cutsOf(t.bytes))),
+        withCuts(tlvLike, (t) => t.bytes),
         ([{ bytes, byteOrder }, cuts]) => {
           const whole = walkTlv(bytes, byteOrder);
           const indexer = new LogIndexer({ format: 'tlv', byteOrder });
