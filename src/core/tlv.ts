@@ -87,6 +87,7 @@ export class TlvIndexBuilder {
   private types: Uint16Array;
   private lengths: Uint32Array;
   private filled = 0;
+  private readonly initialCapacity: number;
   /** Offset of the header being read or the record whose contents are arriving. */
   private offset = 0;
   /** A header split between chunks: its first `headerFill` bytes. */
@@ -117,9 +118,11 @@ export class TlvIndexBuilder {
     this.le = byteOrder === 'little';
     // Verifier messages average 20-60 bytes; start near that and grow if needed.
     const capacity = Math.min(Math.ceil(sizeHint / TLV_HEADER_SIZE) + 1, Math.ceil(sizeHint / 32) + 64);
-    this.offsets = new Uint32Array(capacity);
-    this.types = new Uint16Array(capacity);
-    this.lengths = new Uint32Array(capacity);
+    this.initialCapacity = capacity;
+    // Allocated at the first record: the wrong byte order's walk usually completes none.
+    this.offsets = new Uint32Array(0);
+    this.types = new Uint16Array(0);
+    this.lengths = new Uint32Array(0);
   }
 
   /** Records complete so far (END included). */
@@ -129,7 +132,7 @@ export class TlvIndexBuilder {
 
   /** Doubles the columns' capacity (at least one more record). */
   private grow(): void {
-    const capacity = Math.max(16, this.offsets.length * 2);
+    const capacity = Math.max(this.initialCapacity, 16, this.offsets.length * 2);
     const filled = this.filled;
     const offsets = new Uint32Array(capacity);
     offsets.set(this.offsets.subarray(0, filled));
