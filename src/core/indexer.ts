@@ -29,6 +29,12 @@ import type { ByteOrder, Diagnostic, LogFormat, TruncationVerdict } from './type
 export interface IndexerOptions extends DecodeOptions {
   /** The expected total size, when known (a file's size): the columns are sized once for it. */
   sizeHint?: number;
+  /**
+   * The caller keeps every pushed chunk, unchanged, while the index is used
+   * (a buffer held whole): bytes after a text log's NUL are then read only
+   * when asked about. See TextIndexBuilder.
+   */
+  chunksKept?: boolean;
 }
 
 /** A finished index with the choices made on the way: what DecodedLog is built from. */
@@ -112,7 +118,7 @@ export class LogIndexer {
   private choose(choice: { format: LogFormat | null; reason: string }): void {
     this.formatChoice = choice;
     const hint = this.options.sizeHint;
-    if (choice.format === 'text') this.text = new TextIndexBuilder(hint);
+    if (choice.format === 'text') this.text = new TextIndexBuilder(hint, this.options.chunksKept);
     else if (choice.format === 'tlv') {
       const order = this.options.byteOrder;
       this.tlv = order ? new TlvIndexBuilder(order, hint) : new TlvByteOrderChooser(hint);
@@ -213,7 +219,7 @@ export class LogIndexer {
 
 /** The index of a buffer held whole: the indexer fed one chunk. */
 export function indexLog(bytes: Uint8Array, options: DecodeOptions = {}): IndexedLog {
-  const indexer = new LogIndexer({ ...options, sizeHint: bytes.length });
+  const indexer = new LogIndexer({ ...options, sizeHint: bytes.length, chunksKept: true });
   indexer.push(bytes);
   return indexer.finish();
 }

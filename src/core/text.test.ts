@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureBytes, libbpfReport } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
-import { startsLikeLogStart, type TextIndex } from './text.ts';
+import { indexText, startsLikeLogStart, type TextIndex, TextIndexBuilder } from './text.ts';
 
 const enc = new TextEncoder();
 
@@ -113,5 +113,57 @@ describe('text logs', () => {
     const log = new DecodedLog(backing.subarray(1));
     expect(log.recordCount).toBe(3);
     expect(log.recordText(2)).toBe('2: c');
+  });
+
+  describe('the bytes after the NUL, read when asked (a held buffer) or as they arrive (a stream)', () => {
+    /** The same bytes fed to a builder that reads them as they arrive, in three chunks. */
+    function streamed(bytes: Uint8Array): TextIndex {
+      const builder = new TextIndexBuilder();
+      const third = Math.floor(bytes.length / 3);
+      for (const [from, to] of [
+        [0, third],
+        [third, 2 * third],
+        [2 * third, bytes.length],
+      ])
+        builder.push(bytes.subarray(from, to));
+      return builder.finish();
+    }
+
+    // A real capture: 874 bytes of log, its NUL, then 64 KiB of zeros.
+    const captured = () => fixtureBytes('kernel/bad-bounds.bin');
+
+    it('finds the zero tail all zero, and one non-zero byte deep in it', () => {
+      const clean = captured();
+      expect(indexText(clean).trailing).toEqual({ offset: 875, length: 65536 - 875, allZero: true });
+      expect(indexText(clean)).toEqual(streamed(clean));
+      const marked = captured();
+      marked[40_000] = 0xaa;
+      const index = indexText(marked);
+      expect(index.trailing?.allZero).toBe(false);
+      expect(index.truncation.truncated).toBe(false);
+      expect(index).toEqual(streamed(marked));
+    });
+
+    it('reads the tail for the verdict when the last bytes are text: rewound, unless a byte is not text', () => {
+      const rewound = captured();
+      rewound.set(enc.encode('stale log text\n'), rewound.length - 15);
+      const index = indexText(rewound);
+      expect(index.truncation.rewound).toBe(true);
+      expect(index.trailing?.allZero).toBe(false);
+      expect(index).toEqual(streamed(rewound));
+      // 0xaa deep in the zeros: user space's bytes, so the text at the end says nothing.
+      rewound[30_000] = 0xaa;
+      const notText = indexText(rewound);
+      expect(notText.truncation.truncated).toBe(false);
+      expect(notText).toEqual(streamed(rewound));
+    });
+
+    it('reads the garbage tail of a real capture the same way both ways', () => {
+      const garbage = fixtureBytes('kernel/map-oob-garbage-tail.bin');
+      const index = indexText(garbage);
+      expect(index.trailing?.allZero).toBe(false);
+      expect(index.truncation.truncated).toBe(false);
+      expect(index).toEqual(streamed(garbage));
+    });
   });
 });

@@ -5,7 +5,6 @@
  */
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
-import { Growable } from './growable.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -213,7 +212,9 @@ export interface TextProgress {
  */
 export class TextIndexBuilder {
   private size = 0;
-  private readonly starts: Growable<Uint32Array>;
+  /** Line starts, filled to `lineCount`; the line scan keeps both in locals. */
+  private starts: Uint32Array;
+  private lineCount = 0;
   private terminator = -1;
   private readonly head = new Uint8Array(HEAD_BYTES);
   private headLength = 0;
@@ -230,10 +231,22 @@ export class TextIndexBuilder {
   /** Lines dropped by dropLines(). */
   private firstLine = 0;
 
-  /** `sizeHint`: the expected total, to size the line index once. */
-  constructor(sizeHint = 1 << 20) {
-    this.starts = new Growable(Uint32Array, Math.min(Math.ceil(sizeHint / 40) + 16, 1 << 22));
-    this.starts.push(0);
+  /** With chunksKept: the after-NUL bytes not read yet (see readAfterNul). */
+  private unread: Uint8Array[] = [];
+
+  /**
+   * `sizeHint`: the expected total, to size the line index once. `chunksKept`:
+   * the caller keeps every pushed chunk, unchanged, as long as the index is
+   * used (a buffer held whole). The bytes after the NUL past the stale text
+   * (a zero tail can be half the buffer) are then read only if the verdict or
+   * `trailing.allZero` asks, not as they arrive.
+   */
+  constructor(
+    sizeHint = 1 << 20,
+    private readonly chunksKept = false,
+  ) {
+    this.starts = new Uint32Array(Math.min(Math.ceil(sizeHint / 40) + 16, 1 << 22));
+    this.lineCount = 1; // starts[0] = 0: the first line
   }
 
   push(chunk: Uint8Array): void {
@@ -274,15 +287,26 @@ export class TextIndexBuilder {
    * control bytes): on a verifier log that is one word in fifteen.
    */
   private scanLines(bytes: Uint8Array, base: number): number {
-    const starts = this.starts;
+    let starts = this.starts;
+    let count = this.lineCount;
     const size = bytes.length;
     let i = 0;
+    let nul = -1;
     // Unaligned head, byte by byte, so the word view can start on a 4-byte boundary.
-    while (i < size && ((bytes.byteOffset + i) & 3) !== 0) {
+    for (; i < size && ((bytes.byteOffset + i) & 3) !== 0; i++) {
       const c = bytes[i];
-      if (c === 0) return i;
-      if (c === NEWLINE) starts.push(base + i + 1);
-      i++;
+      if (c === 0) {
+        nul = i;
+        break;
+      }
+      if (c === NEWLINE) {
+        if (count === starts.length) starts = this.grow(count, 1);
+        starts[count++] = base + i + 1;
+      }
+    }
+    if (nul >= 0) {
+      this.lineCount = count;
+      return nul;
     }
     const wordCount = (size - i) >>> 2;
     const words =
@@ -294,29 +318,60 @@ export class TextIndexBuilder {
       // Classic "has a byte less than n" test (n = 0x0b); false positives are re-checked below,
       // byte by byte and unrolled: this branch runs once a line.
       if (((v - 0x0b0b0b0b) & ~v & 0x80808080) !== 0) {
-        starts.reserve(4);
+        if (count + 4 > starts.length) starts = this.grow(count, 4);
         const at = wordBase + (w << 2);
         const abs = at0 + (w << 2);
         let c = bytes[at];
-        if (c === NEWLINE) starts.pushUnchecked(abs + 1);
-        else if (c === 0) return at;
+        if (c === NEWLINE) starts[count++] = abs + 1;
+        else if (c === 0) {
+          nul = at;
+          break;
+        }
         c = bytes[at + 1];
-        if (c === NEWLINE) starts.pushUnchecked(abs + 2);
-        else if (c === 0) return at + 1;
+        if (c === NEWLINE) starts[count++] = abs + 2;
+        else if (c === 0) {
+          nul = at + 1;
+          break;
+        }
         c = bytes[at + 2];
-        if (c === NEWLINE) starts.pushUnchecked(abs + 3);
-        else if (c === 0) return at + 2;
+        if (c === NEWLINE) starts[count++] = abs + 3;
+        else if (c === 0) {
+          nul = at + 2;
+          break;
+        }
         c = bytes[at + 3];
-        if (c === NEWLINE) starts.pushUnchecked(abs + 4);
-        else if (c === 0) return at + 3;
+        if (c === NEWLINE) starts[count++] = abs + 4;
+        else if (c === 0) {
+          nul = at + 3;
+          break;
+        }
       }
     }
-    for (i = wordBase + (wordCount << 2); i < size; i++) {
-      const c = bytes[i];
-      if (c === 0) return i;
-      if (c === NEWLINE) starts.push(base + i + 1);
+    if (nul < 0) {
+      for (i = wordBase + (wordCount << 2); i < size; i++) {
+        const c = bytes[i];
+        if (c === 0) {
+          nul = i;
+          break;
+        }
+        if (c === NEWLINE) {
+          if (count === starts.length) starts = this.grow(count, 1);
+          starts[count++] = base + i + 1;
+        }
+      }
     }
-    return -1;
+    this.lineCount = count;
+    return nul;
+  }
+
+  /** The line index with room for `extra` more starts past the first `count`, grown by doubling. */
+  private grow(count: number, extra: number): Uint32Array {
+    let capacity = Math.max(16, this.starts.length * 2);
+    while (capacity < count + extra) capacity *= 2;
+    const grown = new Uint32Array(capacity);
+    grown.set(this.starts.subarray(0, count));
+    this.starts = grown;
+    return grown;
   }
 
   /**
@@ -347,6 +402,14 @@ export class TextIndexBuilder {
       }
     }
     if (this.notTextAfter || i >= size) return;
+    if (this.chunksKept) this.unread.push(bytes.subarray(i));
+    else this.scanTail(bytes, i);
+  }
+
+  /** Whether any of bytes[from, end) is non-zero, and whether any is not text; stops once both are known. */
+  private scanTail(bytes: Uint8Array, from: number): void {
+    const size = bytes.length;
+    let i = from;
     for (;;) {
       const nonZero = firstNonZero(bytes, i, size);
       if (nonZero < 0) return;
@@ -364,30 +427,54 @@ export class TextIndexBuilder {
     }
   }
 
+  /** Reads the after-NUL bytes left unread (chunksKept): nonZeroAfter and notTextAfter are then final. */
+  private readAfterNul(): void {
+    const unread = this.unread;
+    this.unread = [];
+    for (const bytes of unread) {
+      if (this.notTextAfter) return;
+      this.scanTail(bytes, 0);
+    }
+  }
+
   /**
    * For a consumer that needs the line count, not the index (a summary of a
    * 1 GiB log): forgets all line starts but the last. The index finish()
    * returns then has `firstLine` set and lineStarts from that line on.
    */
   dropLines(): void {
-    const total = this.starts.length;
+    const total = this.lineCount;
     if (total <= 1) return;
-    this.starts.set(0, this.starts.get(total - 1));
-    this.starts.length = 1;
+    this.starts[0] = this.starts[total - 1];
+    this.lineCount = 1;
     this.firstLine += total - 1;
   }
 
   /** Bytes read and lines complete so far. See TextProgress. */
   progress(): TextProgress {
-    const count = this.starts.length;
+    const count = this.lineCount;
     const closed = this.terminator >= 0;
     return {
       bytesRead: this.size,
       // The last start opens a line still arriving, unless the NUL has come; a start at the NUL opens none.
       completeLines:
-        this.firstLine + (closed && this.starts.get(count - 1) !== this.terminator ? count : count - 1),
-      lineStarts: this.starts.view(),
+        this.firstLine + (closed && this.starts[count - 1] !== this.terminator ? count : count - 1),
+      lineStarts: this.starts.subarray(0, count),
       terminator: closed ? this.terminator : null,
+    };
+  }
+
+  /** The bytes after the NUL; with bytes unread, `allZero` reads them on first use. */
+  private trailingSpace(offset: number, length: number): TrailingSpace {
+    if (this.nonZeroAfter || this.unread.length === 0) return { offset, length, allZero: !this.nonZeroAfter };
+    const builder = this;
+    return {
+      offset,
+      length,
+      get allZero() {
+        builder.readAfterNul();
+        return !builder.nonZeroAfter;
+      },
     };
   }
 
@@ -397,9 +484,8 @@ export class TextIndexBuilder {
     const size = this.size;
     const terminator = this.terminator < 0 ? null : this.terminator;
     const textLength = terminator ?? size;
-    const starts = this.starts;
     // A newline as the text's last byte does not open a new line; neither does an empty text.
-    if (starts.length > 0 && starts.get(starts.length - 1) === textLength) starts.length--;
+    if (this.lineCount > 0 && this.starts[this.lineCount - 1] === textLength) this.lineCount--;
     const tail = this.textTail.bytes();
     const tailStart = textLength - tail.length;
     const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
@@ -408,6 +494,8 @@ export class TextIndexBuilder {
       this.staleNotText || this.staleLastText < 0 || terminator === null
         ? 0
         : this.staleLastText - terminator;
+    // The verdict reads notTextAfter only when the buffer's last two bytes are not both zero.
+    if (this.lastByte !== 0 || this.secondLastByte !== 0) this.readAfterNul();
     const { truncation, rewoundBytes } = textVerdict({
       size,
       terminator,
@@ -423,7 +511,7 @@ export class TextIndexBuilder {
     const diagnostics: Diagnostic[] = [];
     const trailing: TrailingSpace | null =
       terminator !== null && terminator + 1 < size
-        ? { offset: terminator + 1, length: size - terminator - 1, allZero: !this.nonZeroAfter }
+        ? this.trailingSpace(terminator + 1, size - terminator - 1)
         : null;
     if (terminator === null) {
       diagnostics.push(
@@ -463,8 +551,8 @@ export class TextIndexBuilder {
       size,
       textLength,
       terminator,
-      lineStarts: starts.view(),
-      lineCount: this.firstLine + starts.length,
+      lineStarts: this.starts.subarray(0, this.lineCount),
+      lineCount: this.firstLine + this.lineCount,
       endsWithNewline,
       trailing,
       truncation,
@@ -477,7 +565,7 @@ export class TextIndexBuilder {
 
 /** Indexes a text log held whole: the builder fed one chunk. Never throws. */
 export function indexText(bytes: Uint8Array): TextIndex {
-  const builder = new TextIndexBuilder(bytes.length);
+  const builder = new TextIndexBuilder(bytes.length, true);
   builder.push(bytes);
   return builder.finish();
 }

@@ -5,7 +5,6 @@
  */
 import { firstNonZero, isAllZero, readU16, readU32 } from './bytes.ts';
 import { diagnostic, formatCount, formatOffset } from './diagnostics.ts';
-import { Growable } from './growable.ts';
 import type { ByteOrder, Diagnostic, TrailingSpace, TruncationVerdict } from './types.ts';
 
 export const TLV_HEADER_SIZE = 6;
@@ -65,9 +64,6 @@ export interface TlvProgress {
   stoppedAt: number | null;
 }
 
-/** Records a column grows by at a time. */
-const GROW_STEP = 4096;
-
 /**
  * Walks a TLV buffer fed in chunks of any size, in order: `push(chunk)` as the
  * bytes arrive, `finish()` once they are all in. The result is exactly
@@ -83,11 +79,15 @@ const GROW_STEP = 4096;
 export class TlvIndexBuilder {
   private readonly le: boolean;
   private size = 0;
-  private readonly offsets: Growable<Uint32Array>;
-  private readonly types: Growable<Uint16Array>;
-  private readonly lengths: Growable<Uint32Array>;
-  /** Records the columns have room for without growing. */
-  private room = 0;
+  /**
+   * The columns, plain typed arrays filled to `filled` and grown by doubling
+   * all three at once: the walk keeps them in locals, one growth check a record.
+   */
+  private offsets: Uint32Array;
+  private types: Uint16Array;
+  private lengths: Uint32Array;
+  private filled = 0;
+  private readonly initialCapacity: number;
   /** Offset of the header being read or the record whose contents are arriving. */
   private offset = 0;
   /** A header split between chunks: its first `headerFill` bytes. */
@@ -118,15 +118,31 @@ export class TlvIndexBuilder {
     this.le = byteOrder === 'little';
     // Verifier messages average 20-60 bytes; start near that and grow if needed.
     const capacity = Math.min(Math.ceil(sizeHint / TLV_HEADER_SIZE) + 1, Math.ceil(sizeHint / 32) + 64);
-    this.offsets = new Growable(Uint32Array, capacity);
-    this.types = new Growable(Uint16Array, capacity);
-    this.lengths = new Growable(Uint32Array, capacity);
-    this.room = capacity;
+    this.initialCapacity = capacity;
+    // Allocated at the first record: the wrong byte order's walk usually completes none.
+    this.offsets = new Uint32Array(0);
+    this.types = new Uint16Array(0);
+    this.lengths = new Uint32Array(0);
   }
 
   /** Records complete so far (END included). */
   get count(): number {
-    return this.firstRecord + this.offsets.length;
+    return this.firstRecord + this.filled;
+  }
+
+  /** Doubles the columns' capacity (at least one more record). */
+  private grow(): void {
+    const capacity = Math.max(this.initialCapacity, 16, this.offsets.length * 2);
+    const filled = this.filled;
+    const offsets = new Uint32Array(capacity);
+    offsets.set(this.offsets.subarray(0, filled));
+    this.offsets = offsets;
+    const types = new Uint16Array(capacity);
+    types.set(this.types.subarray(0, filled));
+    this.types = types;
+    const lengths = new Uint32Array(capacity);
+    lengths.set(this.lengths.subarray(0, filled));
+    this.lengths = lengths;
   }
 
   /**
@@ -136,20 +152,18 @@ export class TlvIndexBuilder {
    * `firstRecord` on, and `droppedTypeCounts` for the records before.
    */
   dropRecords(keep: number): void {
-    const total = this.offsets.length;
+    const total = this.filled;
     const drop = Math.max(0, total - keep);
     if (drop === 0) return;
-    const types = this.types.view();
+    const types = this.types;
     this.droppedTypeCounts ??= new Map();
     const counts = this.droppedTypeCounts;
     for (let i = 0; i < drop; i++) counts.set(types[i], (counts.get(types[i]) ?? 0) + 1);
-    for (const column of [this.offsets, this.types, this.lengths] as Growable<Uint32Array | Uint16Array>[]) {
-      const view = column.view();
-      view.copyWithin(0, drop);
-      column.length = total - drop;
-    }
+    this.offsets.copyWithin(0, drop, total);
+    this.types.copyWithin(0, drop, total);
+    this.lengths.copyWithin(0, drop, total);
+    this.filled = total - drop;
     this.firstRecord += drop;
-    this.room += drop;
   }
 
   /** True once END or zero-filled space has been read: no byte after can change the records. */
@@ -206,16 +220,25 @@ export class TlvIndexBuilder {
     this.walk(chunk, base, at);
   }
 
-  /** The walk over one chunk from a header boundary: the hot loop, for records wholly inside the chunk. */
+  /**
+   * The walk over one chunk from a header boundary: the hot loop, for records
+   * wholly inside the chunk. Columns and counters live in locals and are
+   * written back (save()) before any other method runs.
+   */
   private walk(bytes: Uint8Array, base: number, from: number): void {
     const le = this.le;
     const size = bytes.length;
-    const offsets = this.offsets;
-    const types = this.types;
-    const lengths = this.lengths;
+    let offsets = this.offsets;
+    let types = this.types;
+    let lengths = this.lengths;
+    let capacity = offsets.length;
+    let filled = this.filled;
+    let nulTerminated = 0;
+    let firstNulTerminated = -1;
     let at = from;
     for (;;) {
       if (size - at < TLV_HEADER_SIZE) {
+        this.save(filled, nulTerminated, firstNulTerminated);
         this.offset = base + at;
         this.header.set(bytes.subarray(at));
         this.headerFill = size - at;
@@ -232,11 +255,13 @@ export class TlvIndexBuilder {
       }
       const next = at + TLV_HEADER_SIZE + len;
       if (type === 0 && len === 0) {
+        this.save(filled, nulTerminated, firstNulTerminated);
         this.stop(base + at, bytes, next);
         return;
       }
       if (next > size || type === TYPE_END) {
         // Contents still to come, or END (its count may be split): the careful path.
+        this.save(filled, nulTerminated, firstNulTerminated);
         this.offset = base + at;
         this.pendingType = type;
         this.pendingLength = len;
@@ -248,33 +273,41 @@ export class TlvIndexBuilder {
         this.stop(base + next, bytes, next);
         return;
       }
-      if (this.room === 0) {
-        offsets.reserve(GROW_STEP);
-        types.reserve(GROW_STEP);
-        lengths.reserve(GROW_STEP);
-        this.room = GROW_STEP;
+      if (filled === capacity) {
+        this.filled = filled;
+        this.grow();
+        offsets = this.offsets;
+        types = this.types;
+        lengths = this.lengths;
+        capacity = offsets.length;
       }
-      this.room--;
-      offsets.pushUnchecked(base + at);
-      types.pushUnchecked(type);
-      lengths.pushUnchecked(len);
-      if (type === TYPE_STRING && len > 0 && bytes[next - 1] === 0) this.noteNulTerminated(base + at);
+      offsets[filled] = base + at;
+      types[filled] = type;
+      lengths[filled] = len;
+      filled++;
+      if (type === TYPE_STRING && len > 0 && bytes[next - 1] === 0) {
+        if (nulTerminated === 0) firstNulTerminated = base + at;
+        nulTerminated++;
+      }
       at = next;
     }
   }
 
+  /** Writes back what walk() kept in locals: records filled, and the NUL-terminated STRINGs it met. */
+  private save(filled: number, nulTerminated: number, firstNulTerminated: number): void {
+    this.filled = filled;
+    if (nulTerminated === 0) return;
+    if (this.nulTerminated === 0) this.firstNulTerminated = firstNulTerminated;
+    this.nulTerminated += nulTerminated;
+  }
+
   /** Adds a record whose contents have all arrived; true when it is END (the walk stops). */
   private complete(offset: number, type: number, len: number, lastByte: number): boolean {
-    if (this.room === 0) {
-      this.offsets.reserve(GROW_STEP);
-      this.types.reserve(GROW_STEP);
-      this.lengths.reserve(GROW_STEP);
-      this.room = GROW_STEP;
-    }
-    this.room--;
-    this.offsets.pushUnchecked(offset);
-    this.types.pushUnchecked(type);
-    this.lengths.pushUnchecked(len);
+    if (this.filled === this.offsets.length) this.grow();
+    const i = this.filled++;
+    this.offsets[i] = offset;
+    this.types[i] = type;
+    this.lengths[i] = len;
     if (type === TYPE_END) {
       const count = len >= 2 ? readU16(this.endCountBytes, 0, this.le) : null;
       this.end = { index: this.count - 1, offset, count, wellFormed: len === 2 };
@@ -313,9 +346,9 @@ export class TlvIndexBuilder {
     return {
       bytesRead: this.size,
       count: this.count,
-      offsets: this.offsets.view(),
-      types: this.types.view(),
-      lengths: this.lengths.view(),
+      offsets: this.offsets.subarray(0, this.filled),
+      types: this.types.subarray(0, this.filled),
+      lengths: this.lengths.subarray(0, this.filled),
       end: this.end,
       stopped: this.stopAt >= 0,
       stoppedAt: this.stopAt >= 0 ? this.stopAt : null,
@@ -331,7 +364,7 @@ export class TlvIndexBuilder {
     const end = this.end;
     if (end) {
       if (!end.wellFormed) {
-        const len = this.lengths.get(end.index - this.firstRecord);
+        const len = this.lengths[end.index - this.firstRecord];
         diagnostics.push(
           diagnostic(
             'malformed-end',
@@ -416,9 +449,9 @@ export class TlvIndexBuilder {
       byteOrder: this.byteOrder,
       size,
       count,
-      offsets: this.offsets.view(),
-      types: this.types.view(),
-      lengths: this.lengths.view(),
+      offsets: this.offsets.subarray(0, this.filled),
+      types: this.types.subarray(0, this.filled),
+      lengths: this.lengths.subarray(0, this.filled),
       end,
       trailing,
       nulTerminatedStrings: this.nulTerminated,
