@@ -12,6 +12,7 @@ import {
   type DecodedLog,
   type Diagnostic,
   decodeLog,
+  decodeUtf8,
   gunzip,
   hexPreview,
   isGzip,
@@ -63,6 +64,23 @@ const utf8 = new TextDecoder('utf-8');
 // One char per byte, so a match position in the string is a byte offset.
 const bytewise = new TextDecoder('latin1');
 
+/**
+ * A view TextDecoder and crypto.subtle accept: Chromium refuses views of a
+ * resizable buffer (where a streamed log grows), so those are copied (a
+ * record's or a search slice's bytes, never the whole log at once).
+ */
+function plain(view: Uint8Array): Uint8Array<ArrayBuffer> {
+  return (view.buffer as { resizable?: boolean }).resizable
+    ? view.slice()
+    : (view as Uint8Array<ArrayBuffer>);
+}
+
+/** A log still arriving: how much of it has. */
+export interface Loading {
+  bytesRead: number;
+  total: number | null;
+}
+
 function now(): number {
   return performance.now();
 }
@@ -92,16 +110,66 @@ export class LogSession {
   /** The verifier's reading of this log: built once, after the index (see startVerifier). */
   private verifierBuild: Promise<VerifierSession> | null = null;
   private verifierReady: VerifierSession | null = null;
+  /** Set while the log is still arriving (a streamed open): the log is provisional. */
+  private loadingState: Loading | null = null;
+  private whole: Promise<void> = Promise.resolve();
+  private markWhole: () => void = () => {};
 
   private constructor(
     readonly name: string,
-    /** The bytes as the user gave them (gzip stays gzip): what "recent logs" stores. */
-    readonly input: Uint8Array,
+    /** The bytes as the user gave them (gzip stays gzip), or the File they are in: what "recent logs" stores. */
+    public input: Uint8Array | Blob,
     private log: DecodedLog,
-    private readonly compressedSize: number | null,
-    private readonly loadDiagnostics: Diagnostic[],
-    private timings: { gunzip: number; index: number },
+    private compressedSize: number | null,
+    private loadDiagnostics: Diagnostic[],
+    private timings: { gunzip: number; index: number; firstRows?: number | null },
   ) {}
+
+  /** A log whose first records have arrived; `grow` gives it more, `complete` the whole. */
+  static streaming(name: string, input: Blob | null, log: DecodedLog, loading: Loading): LogSession {
+    const session = new LogSession(name, input ?? log.bytes, log, null, [], { gunzip: 0, index: 0 });
+    session.loadingState = loading;
+    session.whole = new Promise((resolve) => {
+      session.markWhole = resolve;
+    });
+    return session;
+  }
+
+  get loading(): Loading | null {
+    return this.loadingState;
+  }
+
+  /** More of a streamed log: records only append, so views and search slices stay valid. */
+  grow(log: DecodedLog, loading: Loading): void {
+    this.log = log;
+    this.loadingState = loading;
+    this.typeCountCache = null;
+    this.joined = null;
+  }
+
+  /** The whole log has arrived: final verdict, END, byte order. What waited for it goes on. */
+  complete(
+    log: DecodedLog,
+    compressedSize: number | null,
+    loadDiagnostics: Diagnostic[],
+    timings: { gunzip: number; index: number; firstRows: number | null },
+  ): void {
+    const before = this.log;
+    this.log = log;
+    this.compressedSize = compressedSize;
+    this.loadDiagnostics = loadDiagnostics;
+    this.timings = timings;
+    this.loadingState = null;
+    this.typeCountCache = null;
+    this.joined = null;
+    if (!(this.input instanceof Blob)) this.input = log.bytes;
+    // A TLV start that read well both ways may have been walked in the other order: record numbers changed.
+    if (before.format !== log.format || before.byteOrder !== log.byteOrder || before.bytes.buffer !== log.bytes.buffer) {
+      this.view = null;
+      this.searchChunks = [];
+    }
+    this.markWhole();
+  }
 
   /** `job` is checked between inflating and indexing: an open replaced meanwhile skips the index. */
   static async open(
@@ -148,8 +216,9 @@ export class LogSession {
    */
   verifier(): Promise<VerifierSession> {
     if (!this.verifierBuild) {
-      const log = this.log;
-      const build = yieldToEventLoop().then(() => {
+      // It reads the whole log: a streamed one waits for its last byte.
+      const build = this.whole.then(yieldToEventLoop).then(() => {
+        const log = this.log;
         const t0 = now();
         const model = buildVerifierModel(log);
         const session = VerifierSession.build(log, model, now() - t0);
@@ -168,7 +237,7 @@ export class LogSession {
 
   /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
   sha256(): Promise<string> {
-    this.digest ??= sha256Hex(this.log.bytes);
+    this.digest ??= this.whole.then(() => sha256Hex(plain(this.log.bytes)));
     return this.digest;
   }
 
@@ -185,8 +254,8 @@ export class LogSession {
   ): Promise<ShareResult> {
     const log = this.log;
     const overrides = { format: view.format, byteOrder: view.byteOrder };
-    if (mode === 'full') return { ...(await buildShareLink(log.bytes, { base, view })), note: null };
-    if (mode === 'hash') return { ...(await buildHashLink(log.bytes, { base, view })), note: null };
+    if (mode === 'full') return { ...(await buildShareLink(plain(log.bytes), { base, view })), note: null };
+    if (mode === 'hash') return { ...(await buildHashLink(plain(log.bytes), { base, view })), note: null };
     const chosen =
       mode === 'excerpt-selected'
         ? (records ?? (view.rec === null ? [] : [view.rec]))
@@ -249,6 +318,7 @@ export class LogSession {
       lineCount: this.tlv ? null : this.log.recordCount,
       outcome: verifierOutcome(logTail(log)),
       timings: this.timings,
+      loading: this.loadingState,
     };
   }
 
@@ -356,7 +426,7 @@ export class LogSession {
     this.searchChunks.push({
       start: from,
       end: to,
-      text: bytewise.decode(this.log.bytes.subarray(from, to)),
+      text: bytewise.decode(plain(this.log.bytes.subarray(from, to))),
     });
     return to < limit;
   }
@@ -459,7 +529,7 @@ export class LogSession {
     let preview: string;
     let isText = true;
     if (type === null || type === TYPE_STRING) {
-      preview = previewText(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2)));
+      preview = previewText(plain(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2))));
     } else if (type === TYPE_END) {
       const count = end - start >= 2 ? this.tlv?.end?.count : null;
       preview =
@@ -585,7 +655,7 @@ export class LogSession {
         const [s, e] = lineRange(this.log.index as TextIndex, l);
         out.push({
           line: l,
-          text: utf8.decode(this.log.bytes.subarray(s, e)),
+          text: decodeUtf8(this.log.bytes, s, e),
           firstRecord: l,
           endRecord: l + 1,
         });
