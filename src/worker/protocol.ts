@@ -64,6 +64,8 @@ export interface LogSummary {
    * diagnostics yet). Bytes read of the source, and its size when known.
    */
   loading?: { bytesRead: number; total: number | null } | null;
+  /** Bytes of the one-char-per-byte copy of the text that search builds in the worker after the open. */
+  searchCopyBytes?: number;
 }
 
 /** What regex searches take: said in the UI beside the regex toggle. */

@@ -164,7 +164,11 @@ export class LogSession {
     this.joined = null;
     if (!(this.input instanceof Blob)) this.input = log.bytes;
     // A TLV start that read well both ways may have been walked in the other order: record numbers changed.
-    if (before.format !== log.format || before.byteOrder !== log.byteOrder || before.bytes.buffer !== log.bytes.buffer) {
+    if (
+      before.format !== log.format ||
+      before.byteOrder !== log.byteOrder ||
+      before.bytes.buffer !== log.bytes.buffer
+    ) {
       this.view = null;
       this.searchChunks = [];
     }
@@ -319,6 +323,7 @@ export class LogSession {
       outcome: verifierOutcome(logTail(log)),
       timings: this.timings,
       loading: this.loadingState,
+      searchCopyBytes: this.searchEnd(),
     };
   }
 

@@ -18,9 +18,9 @@ import {
   LogStream,
   MAX_LOG_BYTES,
 } from '../core/index.ts';
-import { provisionalLog } from './provisional.ts';
 import type { Job } from './job.ts';
 import type { OpenOptions } from './protocol.ts';
+import { provisionalLog } from './provisional.ts';
 
 /** How often the page is told about what arrived: each tick re-runs its view. */
 export const PARTIAL_INTERVAL_MS = 200;
@@ -120,15 +120,23 @@ export async function streamOpen(
   const first = head.length === 1 ? head[0] : concat(head, headLength);
   const gzipped = isGzip(first);
   const maxBytes = input.maxBytes ?? MAX_LOG_BYTES;
-  const stream = new LogStream({ ...options, maxBytes, sizeHint: gzipped ? undefined : (input.total ?? undefined) });
+  const stream = new LogStream({
+    ...options,
+    maxBytes,
+    sizeHint: gzipped ? undefined : (input.total ?? undefined),
+  });
   const loadDiagnostics: Diagnostic[] = [];
   let source: ReadableStreamDefaultReader<Uint8Array>;
   const sourceFailure = { error: null as unknown };
   if (gzipped) {
     const raw = replay([first], reader, countRaw, sourceFailure);
-    source = raw.pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>).getReader();
+    source = raw
+      .pipeThrough(new DecompressionStream('gzip') as ReadableWritablePair<Uint8Array, Uint8Array>)
+      .getReader();
   } else {
-    source = ended ? replay([first], reader, () => {}).getReader() : replay([first], reader, countRaw).getReader();
+    source = ended
+      ? replay([first], reader, () => {}).getReader()
+      : replay([first], reader, countRaw).getReader();
   }
 
   let firstRows: number | null = null;
