@@ -143,7 +143,13 @@ export async function streamOpen(
   let lastPartial = -Infinity;
   let capped = false;
   let inflateError: unknown = null;
+  // A chunk not published at once (too soon after the last) is published when the stream pauses.
+  let pendingPublish: ReturnType<typeof setTimeout> | null = null;
+  let finished = false;
   const publish = () => {
+    if (pendingPublish !== null) clearTimeout(pendingPublish);
+    pendingPublish = null;
+    if (finished || job.cancelled) return;
     const log = provisionalLog(stream, options);
     if (!log) return;
     if (firstRows === null) firstRows = performance.now() - started;
@@ -168,10 +174,22 @@ export async function streamOpen(
         capped = true;
         break;
       }
-      if (firstRows === null || performance.now() - lastPartial >= PARTIAL_INTERVAL_MS) publish();
-      else job.progress(rawRead, input.total, input.label);
+      const since = performance.now() - lastPartial;
+      if (firstRows === null || since >= PARTIAL_INTERVAL_MS) publish();
+      else {
+        job.progress(rawRead, input.total, input.label);
+        pendingPublish ??= setTimeout(() => {
+          try {
+            publish();
+          } catch {
+            // A newer open replaced this one meanwhile: the next read ends it.
+          }
+        }, PARTIAL_INTERVAL_MS - since);
+      }
     }
   } finally {
+    finished = true;
+    if (pendingPublish !== null) clearTimeout(pendingPublish);
     void source.cancel().catch(() => {});
   }
   job.check();

@@ -389,3 +389,9 @@ onWorkerDeath((reason) => {
   // After the reopen started (an open clears old notices): say what happened.
   set({ notice: `The log worker stopped (${reason})${what}.` });
 });
+
+// e2e only: the streaming tests open a slow `?src=` over a log already shown.
+if (settings.testHooks && typeof window !== 'undefined') {
+  const hooks = window as unknown as { bpfLogTestHooks?: Record<string, unknown> };
+  hooks.bpfLogTestHooks = { ...hooks.bpfLogTestHooks, openFromUrl };
+}
