@@ -372,7 +372,8 @@ function SummaryBox() {
         <>
           <dt>search</dt>
           <dd data-testid="search-copy">
-            a copy of the text ({n(summary.searchCopyBytes)} bytes) is built in the worker after the open
+            a copy of the text ({n(summary.searchCopyBytes)} bytes) is built in the worker{' '}
+            {summary.searchCopyEager === false ? 'at the first search' : 'after the open'}
           </dd>
         </>
       ) : null}

@@ -171,7 +171,7 @@ export class WorkerHost {
     const step = () => {
       if (this.session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
     };
-    setTimeout(step, 100);
+    if (opened.summary().searchCopyEager) setTimeout(step, 100);
     // The verifier model, once the first rows are out (a request for it starts it sooner); its requests wait for it.
     setTimeout(() => {
       if (this.session === opened) opened.verifier().catch(() => undefined);

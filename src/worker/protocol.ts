@@ -66,6 +66,8 @@ export interface LogSummary {
   loading?: { bytesRead: number; total: number | null } | null;
   /** Bytes of the one-char-per-byte copy of the text that search builds in the worker after the open. */
   searchCopyBytes?: number;
+  /** True: that copy is built right after the open; false: at the first search (a log past 256 MB). */
+  searchCopyEager?: boolean;
 }
 
 /** What regex searches take: said in the UI beside the regex toggle. */

@@ -53,6 +53,12 @@ import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
+/**
+ * Past this, the search copy (one char per byte: as big as the text) is
+ * built at the first search rather than after the open, so opening a 1 GiB
+ * log costs the log and its index only.
+ */
+export const EAGER_SEARCH_COPY_BYTES = 256 << 20;
 
 /** A slice of the log decoded one char per byte: a match's position is its byte offset. */
 interface SearchChunk {
@@ -324,6 +330,7 @@ export class LogSession {
       timings: this.timings,
       loading: this.loadingState,
       searchCopyBytes: this.searchEnd(),
+      searchCopyEager: this.searchEnd() <= EAGER_SEARCH_COPY_BYTES,
     };
   }
 
