@@ -97,6 +97,12 @@ export async function streamOpen(
 ): Promise<StreamOpenResult> {
   const started = performance.now();
   const reader = input.body.getReader();
+  let source: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  // A cancel ends a read that is waiting (a stalled download, a slow disk): the read then says done, and job.check() throws.
+  const stop = () => {
+    void (source ?? reader).cancel().catch(() => {});
+  };
+  job.signal.addEventListener('abort', stop, { once: true });
   let rawRead = 0;
   const countRaw = (n: number) => {
     rawRead += n;
@@ -126,7 +132,6 @@ export async function streamOpen(
     sizeHint: gzipped ? undefined : (input.total ?? undefined),
   });
   const loadDiagnostics: Diagnostic[] = [];
-  let source: ReadableStreamDefaultReader<Uint8Array>;
   const sourceFailure = { error: null as unknown };
   if (gzipped) {
     const raw = replay([first], reader, countRaw, sourceFailure);
@@ -188,6 +193,7 @@ export async function streamOpen(
       }
     }
   } finally {
+    job.signal.removeEventListener('abort', stop);
     finished = true;
     if (pendingPublish !== null) clearTimeout(pendingPublish);
     void source.cancel().catch(() => {});
