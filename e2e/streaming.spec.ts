@@ -16,6 +16,7 @@ import {
   recordCount,
   row,
   summaryBox,
+  table,
   textLines,
   tlvTruth,
 } from './helpers.ts';
@@ -101,9 +102,15 @@ test.describe('streamed opens', () => {
     await expect(page.getByTestId('loading-note')).toBeVisible();
     // The truncation verdict needs the tail and the NUL: no banner yet.
     await expect(banner(page)).toHaveCount(0);
+    // End shows the last row read so far...
+    await table(page).focus();
+    await page.keyboard.press('End');
+    await expect(row(page, before - 1)).toHaveAttribute('aria-selected', 'true');
 
     body.release();
     await expectOpened(page, 'rotated.bin', lines.length);
+    // ...and then follows the rows that arrive.
+    await expect(row(page, lines.length - 1)).toHaveAttribute('aria-selected', 'true');
     await expect(banner(page)).toBeVisible();
     await expect(page.getByTestId('truncated')).toHaveText('yes');
     await expect(page.getByTestId('stream-progress')).toHaveCount(0);

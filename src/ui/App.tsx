@@ -372,8 +372,9 @@ function SummaryBox() {
         <>
           <dt>search</dt>
           <dd data-testid="search-copy">
-            a copy of the text ({n(summary.searchCopyBytes)} bytes) is built in the worker{' '}
-            {summary.searchCopyEager === false ? 'at the first search' : 'after the open'}
+            {summary.searchCopyEager === false
+              ? 'reads the log’s bytes directly: no copy of this large log is made (slower searches)'
+              : `a copy of the text (${n(summary.searchCopyBytes)} bytes) is built in the worker after the open`}
           </dd>
         </>
       ) : null}

@@ -66,7 +66,7 @@ export interface LogSummary {
   loading?: { bytesRead: number; total: number | null } | null;
   /** Bytes of the one-char-per-byte copy of the text that search builds in the worker after the open. */
   searchCopyBytes?: number;
-  /** True: that copy is built right after the open; false: at the first search (a log past 256 MB). */
+  /** True: that copy is built right after the open; false: none is built (a log past 256 MB: search reads the bytes). */
   searchCopyEager?: boolean;
 }
 

@@ -13,6 +13,7 @@ import {
   type Diagnostic,
   decodeLog,
   decodeUtf8,
+  formatCount,
   gunzip,
   hexPreview,
   isGzip,
@@ -54,11 +55,13 @@ import { VerifierSession } from './verifier.ts';
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
 /**
- * Past this, the search copy (one char per byte: as big as the text) is
- * built at the first search rather than after the open, so opening a 1 GiB
- * log costs the log and its index only.
+ * Past this, no search copy (one char per byte: as big as the text) is
+ * built: searches read the bytes, so a 1 GiB log costs the log and its
+ * index only (LogSession.searchCopyMaxBytes; tests lower it).
  */
 export const EAGER_SEARCH_COPY_BYTES = 256 << 20;
+/** The largest streamed log hashed (its hash needs a copy; see sha256). */
+export const HASH_COPY_MAX_BYTES = 256 << 20;
 
 /** A slice of the log decoded one char per byte: a match's position is its byte offset. */
 interface SearchChunk {
@@ -247,7 +250,16 @@ export class LogSession {
 
   /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
   sha256(): Promise<string> {
-    this.digest ??= this.whole.then(() => sha256Hex(plain(this.log.bytes)));
+    this.digest ??= this.whole.then(() => {
+      const bytes = this.log.bytes;
+      // crypto.subtle takes no view of a resizable buffer, and has no incremental digest: hashing a
+      // streamed log copies it whole, which past HASH_COPY_MAX_BYTES would break the memory budget.
+      if ((bytes.buffer as { resizable?: boolean }).resizable && bytes.length > HASH_COPY_MAX_BYTES)
+        throw new Error(
+          `logs over ${formatCount(HASH_COPY_MAX_BYTES)} bytes get no SHA-256 here (it would take a second copy of the log), so the URL and links cannot name this one by hash`,
+        );
+      return sha256Hex(plain(bytes));
+    });
     return this.digest;
   }
 
@@ -330,7 +342,7 @@ export class LogSession {
       timings: this.timings,
       loading: this.loadingState,
       searchCopyBytes: this.searchEnd(),
-      searchCopyEager: this.searchEnd() <= EAGER_SEARCH_COPY_BYTES,
+      searchCopyEager: !this.searchesBytes,
     };
   }
 
@@ -452,8 +464,48 @@ export class LogSession {
     return this.searchChunks;
   }
 
+  /** Past EAGER_SEARCH_COPY_BYTES the search keeps no copy of the text: it reads the bytes themselves. */
+  private get searchesBytes(): boolean {
+    return this.searchEnd() > LogSession.searchCopyMaxBytes;
+  }
+
+  static searchCopyMaxBytes = EAGER_SEARCH_COPY_BYTES;
+
+  /** Records whose text holds the query's bytes, found in the log's bytes (no copy): a native indexOf of its first byte, then a compare. */
+  private async byteMatches(query: string, job: Job): Promise<Uint32Array> {
+    const needle = new TextEncoder().encode(query);
+    const log = this.log;
+    const index = log.index as TlvIndex | TextIndex;
+    const bytes = log.bytes;
+    const starts = this.recordStarts;
+    const count = log.recordCount;
+    const limit = this.searchEnd();
+    const out: number[] = [];
+    let at = 0;
+    for (let steps = 0; ; steps++) {
+      if ((steps & 1023) === 0 && job.due()) await job.pause(at, limit, 'Searching');
+      const found = bytes.indexOf(needle[0], at);
+      if (found < 0 || found + needle.length > limit) break;
+      let same = true;
+      for (let k = 1; k < needle.length && same; k++) same = bytes[found + k] === needle[k];
+      if (!same) {
+        at = found + 1;
+        continue;
+      }
+      const r = floorIndex(starts, count, found);
+      const [start, end] = r < 0 ? [0, 0] : log.contentRange(r);
+      const isText = index.format === 'text' || index.types[r] === TYPE_STRING;
+      if (r >= 0 && isText && found >= start && found + needle.length <= end) {
+        out.push(r);
+        at = end;
+      } else at = found + 1;
+    }
+    return Uint32Array.from(out);
+  }
+
   /** Records whose text contains the query: a native indexOf sweep over each slice. */
   private async substringMatches(query: string, job: Job): Promise<Uint32Array> {
+    if (this.searchesBytes) return this.byteMatches(query, job);
     const needle = bytewise.decode(new TextEncoder().encode(query));
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
@@ -484,7 +536,8 @@ export class LogSession {
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
-    const chunks = await this.allSearchChunks(job);
+    // A log past the copy budget: each record decoded as it is tested, nothing kept.
+    const chunks = this.searchesBytes ? [] : await this.allSearchChunks(job);
     let k = 0;
     const out: number[] = [];
     for (let r = 0; r < count; r++) {

@@ -23,7 +23,7 @@ import {
   state,
 } from './owner.ts';
 import { refreshRecent } from './recent.ts';
-import { applyUrlView, applyView, writeUrl } from './view.ts';
+import { applyUrlView, applyView, selectRecord, writeUrl } from './view.ts';
 
 const n = formatCount;
 
@@ -85,14 +85,25 @@ function followStream(generation: number, view: ViewState): (progress: Progress)
       void applyView(true);
       return;
     }
-    set({ summary: partial });
-    const { query, types, kinds, program } = state().view;
+    const { view: shownView, summary: shownSummary, sort } = state();
+    const { query, types, kinds, program, rec } = shownView;
     const filtered = query !== '' || types !== null || (kinds ?? null) !== null || (program ?? null) !== null;
+    // The last row selected (End) in record order: the selection follows the rows as they arrive.
+    const following =
+      !filtered &&
+      (!sort || (sort.column === 'index' && !sort.desc)) &&
+      rec !== null &&
+      rec === (shownSummary?.recordCount ?? 0) - 1;
+    set({ summary: partial });
     if (filtered) {
       if (performance.now() - lastFiltered < FILTERED_REFRESH_MS) return;
       lastFiltered = performance.now();
     }
-    void applyView(false);
+    void applyView(false).then(() => {
+      const last = partial.recordCount - 1;
+      if (following && last > (rec ?? 0) && streamingShown === generation)
+        selectRecord(last, { push: false, scroll: true, position: last });
+    });
   };
 }
 
@@ -125,10 +136,18 @@ async function opened(
 ): Promise<void> {
   // A streamed open was shown from its first rows: the view the user set meanwhile stays.
   const streamed = streamingShown === generation;
+  let followEnd = false;
   if (streamed) {
     streamingShown = -1;
     shownBefore = null;
     view = state().view;
+    const { sort, summary: partial } = state();
+    followEnd =
+      view.rec !== null &&
+      view.rec === (partial?.recordCount ?? 0) - 1 &&
+      view.query === '' &&
+      view.types === null &&
+      (!sort || (sort.column === 'index' && !sort.desc));
   }
   markShown(generation);
   shownSource = source;
@@ -145,6 +164,8 @@ async function opened(
     share: null,
   });
   await applyView(!streamed);
+  if (followEnd && summary.recordCount - 1 > (view.rec ?? 0))
+    selectRecord(summary.recordCount - 1, { push: false, scroll: true, position: summary.recordCount - 1 });
   const pending = state().pendingHash;
   try {
     const { remembered, ...identity } = await ask({ kind: 'identity' });
