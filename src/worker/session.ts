@@ -169,6 +169,7 @@ export class LogSession {
     this.loadDiagnostics = loadDiagnostics;
     this.timings = timings;
     this.loadingState = null;
+    this.tally = null;
     this.typeCountCache = null;
     this.joined = null;
     if (!(this.input instanceof Blob)) this.input = log.bytes;
@@ -316,8 +317,22 @@ export class LogSession {
   typeCounts(): TypeCount[] | null {
     const index = this.tlv;
     if (!index) return null;
+    if (this.loadingState) return this.streamedTypeCounts(index);
     this.typeCountCache ??= countTypes(index);
     return this.typeCountCache;
+  }
+
+  /** Counts per type while a log streams in: each tick counts only the records new since the last. */
+  private tally: { counts: Float64Array; counted: number } | null = null;
+  private streamedTypeCounts(index: TlvIndex): TypeCount[] {
+    this.tally ??= { counts: new Float64Array(0x10000), counted: 0 };
+    const { counts } = this.tally;
+    for (let i = this.tally.counted; i < index.count; i++) counts[index.types[i]]++;
+    this.tally.counted = index.count;
+    const out: TypeCount[] = [];
+    for (let type = 0; type < counts.length; type++)
+      if (counts[type] > 0) out.push({ type, count: counts[type] });
+    return out;
   }
 
   summary(): LogSummary {

@@ -179,6 +179,9 @@ export async function streamOpen(
         capped = true;
         break;
       }
+      // Chunks that are already there resolve reads without leaving the microtask queue: yield a
+      // task now and then, so the page's requests about the rows so far are answered meanwhile.
+      if (job.due()) await job.pause(rawRead, input.total, input.label);
       const since = performance.now() - lastPartial;
       if (firstRows === null || since >= PARTIAL_INTERVAL_MS) publish();
       else {

@@ -50,6 +50,8 @@ interface ShownBefore {
 let shownBefore: ShownBefore | null = null;
 /** The generation a streamed open has shown (its first rows), until it completes or is dropped. */
 let streamingShown = -1;
+/** The generation whose selection follows the last row as rows arrive (End was pressed while it streamed). */
+let followingEnd = -1;
 
 /** While the rest arrives, views re-run on each tick unfiltered; filtered (a search over all so far), at most this often. */
 const FILTERED_REFRESH_MS = 2000;
@@ -94,6 +96,7 @@ function followStream(generation: number, view: ViewState): (progress: Progress)
       (!sort || (sort.column === 'index' && !sort.desc)) &&
       rec !== null &&
       rec === (shownSummary?.recordCount ?? 0) - 1;
+    if (following) followingEnd = generation;
     set({ summary: partial });
     if (filtered) {
       if (performance.now() - lastFiltered < FILTERED_REFRESH_MS) return;
@@ -101,7 +104,7 @@ function followStream(generation: number, view: ViewState): (progress: Progress)
     }
     void applyView(false).then(() => {
       const last = partial.recordCount - 1;
-      if (following && last > (rec ?? 0) && streamingShown === generation)
+      if (following && last > (rec ?? 0) && shownGeneration() === generation && state().view.rec === rec)
         selectRecord(last, { push: false, scroll: true, position: last });
     });
   };
@@ -133,7 +136,7 @@ async function opened(
   view: ViewState,
   generation: number,
   source: LogSource,
-): Promise<void> {
+): Promise<boolean> {
   // A streamed open was shown from its first rows: the view the user set meanwhile stays.
   const streamed = streamingShown === generation;
   let followEnd = false;
@@ -144,7 +147,7 @@ async function opened(
     const { sort, summary: partial } = state();
     followEnd =
       view.rec !== null &&
-      view.rec === (partial?.recordCount ?? 0) - 1 &&
+      (view.rec === (partial?.recordCount ?? 0) - 1 || followingEnd === generation) &&
       view.query === '' &&
       view.types === null &&
       (!sort || (sort.column === 'index' && !sort.desc));
@@ -185,6 +188,7 @@ async function opened(
   } catch {
     // Without a hash (no crypto.subtle outside a secure context) the URL just has no log key.
   }
+  return streamed;
 }
 
 /** What the page falls back to when an open fails or is cancelled: the log on screen stays. */
@@ -282,8 +286,9 @@ export async function openFromUrl(src: string, view = parseViewState(location.hr
       followStream(generation, target),
     );
     if (!isLatest(generation)) return;
-    await opened(summary, target, generation, { kind: 'url', url: url.href, name });
-    if (view.ok) applyUrlView(view.view);
+    const streamed = await opened(summary, target, generation, { kind: 'url', url: url.href, name });
+    // A streamed open took the URL's view at its first rows; since then the user may have moved.
+    if (view.ok && !streamed) applyUrlView(view.view);
   } catch (e) {
     settle(generation, isDropped(e) ? null : messageOf(e));
   }
