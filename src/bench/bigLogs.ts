@@ -18,7 +18,7 @@ const FIXTURES = join(process.cwd(), 'src', 'core', '__fixtures__');
 const fixture = (name: string) => new Uint8Array(gunzipSync(readFileSync(join(FIXTURES, name))));
 
 /** The 15 MB level-2 log's text, repeated to exactly 1 GiB; the last byte is the kernel's NUL. */
-function bigText(): Uint8Array {
+export function bigText(): Uint8Array {
   const source = fixture('kernel/loop-level2-15mb.bin.gz');
   const text = source.subarray(0, source.indexOf(0));
   const out = new Uint8Array(MAX_LOG_BYTES);
@@ -28,7 +28,7 @@ function bigText(): Uint8Array {
 }
 
 /** The 15 MB log's TLV fragments repeated into a 1 GiB buffer, END last. */
-function bigTlv(): Uint8Array {
+export function bigTlv(): Uint8Array {
   const log = new DecodedLog(fixture('tlv/loop-15mb-fragments.bin.gz'));
   const messages: TlvMessage[] = [];
   for (let i = 0; i < log.recordCount; i++) {
@@ -90,6 +90,19 @@ async function run(): Promise<void> {
   }
 }
 
-const keepAt = process.argv.indexOf('--keep');
-if (keepAt >= 0) await keepAll(process.argv[keepAt + 1]);
-else await run();
+/** The 1 GiB logs in `dir`, written when missing (the app bench opens them too). */
+export function bigLogFiles(dir = '/tmp/bpflog-big'): { text: string; tlv: string } {
+  mkdirSync(dir, { recursive: true });
+  const text = join(dir, 'text-1gib.bin');
+  const tlv = join(dir, 'tlv-1gib.bin');
+  if (!existsSync(text)) writeFileSync(text, bigText());
+  if (!existsSync(tlv)) writeFileSync(tlv, bigTlv());
+  return { text, tlv };
+}
+
+// Run only as big-logs.js itself, not when the app bench imports the generators.
+if (process.argv[1]?.endsWith('big-logs.js')) {
+  const keepAt = process.argv.indexOf('--keep');
+  if (keepAt >= 0) await keepAll(process.argv[keepAt + 1]);
+  else await run();
+}

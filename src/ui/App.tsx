@@ -132,6 +132,13 @@ function StatusLine() {
         {n(viewTotal)} of {n(summary.recordCount)}
       </span>{' '}
       {summary.format === 'text' ? 'lines' : 'records'} shown
+      {summary.loading && (
+        <span className="muted" data-testid="loading-note">
+          {' '}
+          · still reading: filters and search cover the {summary.format === 'text' ? 'lines' : 'records'} read
+          so far
+        </span>
+      )}
       {rec !== null && selectedPosition < 0 && (
         <span className="muted"> · record {rec} is hidden by the filter</span>
       )}
@@ -162,6 +169,11 @@ export function App() {
     void openFromLocation().then(refreshRecent);
     // `s` shares, as in the issue tracker's keyboard habits; not while typing.
     const keys = (e: KeyboardEvent) => {
+      // Esc stops a running open (or search): the log on screen before it stays.
+      if (e.key === 'Escape' && useApp.getState().job) {
+        cancelJobs();
+        return;
+      }
       const target = e.target as HTMLElement | null;
       if (e.key !== 's' || e.ctrlKey || e.metaKey || e.altKey || target?.closest('input, textarea, select'))
         return;
@@ -346,8 +358,30 @@ function SummaryBox() {
           </dd>
         </>
       )}
+      {summary.loading && (
+        <>
+          <dt>reading</dt>
+          <dd data-testid="stream-progress">
+            {n(summary.loading.bytesRead)}
+            {summary.loading.total !== null && ` of ${n(summary.loading.total)}`} bytes read. The truncation
+            verdict, the END count, byte-order checks and the verifier's verdict wait for the whole log.
+          </dd>
+        </>
+      )}
+      {!summary.loading && summary.searchCopyBytes ? (
+        <>
+          <dt>search</dt>
+          <dd data-testid="search-copy">
+            {summary.searchCopyEager === false
+              ? 'reads the log’s bytes directly: no copy of this large log is made (slower searches)'
+              : `a copy of the text (${n(summary.searchCopyBytes)} bytes) is built in the worker after the open`}
+          </dd>
+        </>
+      ) : null}
       <dt>truncated</dt>
-      <dd data-testid="truncated">{summary.truncation.truncated ? 'yes' : 'no'}</dd>
+      <dd data-testid="truncated">
+        {summary.loading ? 'waiting for the whole log' : summary.truncation.truncated ? 'yes' : 'no'}
+      </dd>
       {summary.outcome.summary && (
         <>
           <dt>verifier</dt>

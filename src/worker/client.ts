@@ -5,7 +5,7 @@
  * request waits, every waiter is rejected with WorkerDied and `onDeath` runs
  * (the controller then starts a new client).
  */
-import type { FromWorker, Reply, Request, RequestKind, ToWorker } from './protocol.ts';
+import type { FromWorker, LogSummary, Reply, Request, RequestKind, ToWorker } from './protocol.ts';
 
 /** A request that ended without a value for a reason other than a bug: cancelled, or about a log no longer open. */
 export class RequestDropped extends Error {
@@ -29,6 +29,8 @@ export interface Progress {
   done: number;
   total: number | null;
   label: string;
+  /** A streamed open: the log so far. */
+  partial?: LogSummary;
 }
 
 export interface ClientOptions {
@@ -86,7 +88,12 @@ export class LogWorkerClient {
     const waiter = this.pending.get(message.id);
     if (!waiter) return;
     if (message.type === 'progress') {
-      waiter.onProgress?.({ done: message.done, total: message.total, label: message.label });
+      waiter.onProgress?.({
+        done: message.done,
+        total: message.total,
+        label: message.label,
+        ...(message.partial ? { partial: message.partial } : {}),
+      });
       return;
     }
     this.pending.delete(message.id);

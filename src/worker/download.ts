@@ -49,7 +49,59 @@ export class DownloadError extends Error {}
 
 const n = formatCount;
 
-export async function download(url: string, maxBytes: number, job: Job): Promise<Uint8Array> {
+/**
+ * The body of `url` as a stream, for an open that indexes as it arrives: the
+ * declared size checked before the first byte, the bytes sent counted as
+ * they come (past `maxBytes` the stream fails with the refusal), and a broken
+ * transfer explained.
+ */
+export async function downloadStream(
+  url: string,
+  maxBytes: number,
+  job: Job,
+): Promise<{ body: ReadableStream<Uint8Array>; declared: number | null }> {
+  const { response, declared, refuse } = await request(url, maxBytes, job);
+  const reader = response.body?.getReader();
+  let received = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!reader) {
+        controller.close();
+        return;
+      }
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (e) {
+        job.check();
+        void reader.cancel().catch(() => {});
+        controller.error(
+          new DownloadError(
+            `The download of ${url} broke off after ${n(received)} bytes: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        );
+        return;
+      }
+      if (chunk.done) {
+        controller.close();
+        return;
+      }
+      received += chunk.value.length;
+      if (received > maxBytes) {
+        void reader.cancel().catch(() => {});
+        controller.error(refuse('it sent more than that'));
+        return;
+      }
+      controller.enqueue(chunk.value);
+    },
+    cancel(reason) {
+      return reader?.cancel(reason);
+    },
+  });
+  return { body, declared };
+}
+
+async function request(url: string, maxBytes: number, job: Job) {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'omit', cache: 'no-store', signal: job.signal });
@@ -74,6 +126,11 @@ export async function download(url: string, maxBytes: number, job: Job): Promise
     void response.body?.cancel().catch(() => {});
     throw refuse(`the server declares ${n(declared)} bytes`);
   }
+  return { response, declared, refuse };
+}
+
+export async function download(url: string, maxBytes: number, job: Job): Promise<Uint8Array> {
+  const { response, declared, refuse } = await request(url, maxBytes, job);
   const sink = new ByteSink(maxBytes, declared ?? 0);
   const reader = response.body?.getReader();
   if (!reader) return sink.view();

@@ -269,7 +269,12 @@ describe('generations: the worker keeps the log opened last', () => {
   it('a failed open leaves the log on screen answering', async () => {
     const h = harness();
     await h.value(openRequest('kernel/bad-bounds.bin'), 1);
-    const unreadable = { arrayBuffer: () => Promise.reject(new Error('gone')) } as unknown as Blob;
+    const gone = () => new Error('gone');
+    const unreadable = {
+      size: 100,
+      arrayBuffer: () => Promise.reject(gone()),
+      stream: () => new ReadableStream({ pull: (controller) => controller.error(gone()) }),
+    } as unknown as Blob;
     const failed = await h.send(
       { kind: 'open', source: unreadable, name: 'x', options: {}, remember: false },
       2,

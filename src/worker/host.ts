@@ -5,7 +5,7 @@
  * request once (a value, an error, 'cancelled' or 'stale').
  */
 import { parseShareLink } from '../core/index.ts';
-import { download, MAX_DOWNLOAD_BYTES } from './download.ts';
+import { downloadStream, MAX_DOWNLOAD_BYTES } from './download.ts';
 import { Cancelled, Job } from './job.ts';
 import {
   type FromWorker,
@@ -19,8 +19,9 @@ import {
   type RequestKind,
   type ToWorker,
 } from './protocol.ts';
-import { forgetRecent, listRecent, loadRecent, rememberLog } from './recent.ts';
+import { forgetRecent, listRecent, loadRecent, RECENT_MAX_ENTRY_BYTES, rememberLog } from './recent.ts';
 import { LogSession } from './session.ts';
+import { type StreamOpenInput, streamOpen } from './streamOpen.ts';
 import type { VerifierSession } from './verifier.ts';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -59,6 +60,12 @@ export class WorkerHost {
   private sessionGeneration = -1;
   /** The newest generation any opening request carried: older opens are dropped when they finish. */
   private latestGeneration = 0;
+  /**
+   * A log still arriving (a streamed open), shown by the page from its first
+   * rows: it answers for its own generation while `session`, the log shown
+   * before, keeps answering for its own, so a cancelled open leaves it.
+   */
+  private streaming: { generation: number; session: LogSession } | null = null;
   private readonly jobs = new Map<number, Job>();
   private readonly remembered = new WeakMap<LogSession, Promise<boolean>>();
 
@@ -89,16 +96,20 @@ export class WorkerHost {
         for (const job of this.jobs.values())
           if (job.generation < generation) job.cancel('replaced by a newer open');
       }
-    } else if (!isGlobal(request.kind) && generation !== this.sessionGeneration) {
+    } else if (
+      !isGlobal(request.kind) &&
+      generation !== this.sessionGeneration &&
+      generation !== this.streaming?.generation
+    ) {
       this.fail(id, generation, 'stale', 'that log is no longer open');
       return;
     }
     let lastProgress = 0;
-    const job = new Job(generation, (done, total, label) => {
+    const job = new Job(generation, (done, total, label, partial) => {
       const now = performance.now();
-      if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+      if (!partial && now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
-      this.post({ type: 'progress', id, done, total, label });
+      this.post({ type: 'progress', id, done, total, label, ...(partial ? { partial } : {}) });
     });
     this.jobs.set(id, job);
     const handler = this.handlers[request.kind] as (request: Request, job: Job) => Promise<unknown> | unknown;
@@ -124,14 +135,16 @@ export class WorkerHost {
     this.post({ type: 'reply', id, generation, ok: false, reason, error });
   }
 
-  private need(): LogSession {
+  /** The log a request's generation names: the one still arriving, or the one shown before it. */
+  private need(job: Job): LogSession {
+    if (this.streaming && job.generation === this.streaming.generation) return this.streaming.session;
     if (!this.session) throw new Error('no log is open');
     return this.session;
   }
 
   /** The open log's verifier model, once built (the request waits; a cancel or a newer open ends the wait). */
   private async verifier(job: Job): Promise<VerifierSession> {
-    const session = this.need();
+    const session = this.need(job);
     const verifier = await session.verifier();
     job.check();
     return verifier;
@@ -158,22 +171,68 @@ export class WorkerHost {
     const step = () => {
       if (this.session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
     };
-    setTimeout(step, 100);
+    if (opened.summary().searchCopyEager) setTimeout(step, 100);
     // The verifier model, once the first rows are out (a request for it starts it sooner); its requests wait for it.
     setTimeout(() => {
       if (this.session === opened) opened.verifier().catch(() => undefined);
     }, 100);
+    const input = opened.input;
+    // A streamed file is kept as the File it is (gzip stays gzip), read again only when small enough to keep.
+    const kept =
+      input instanceof Blob
+        ? input.size > RECENT_MAX_ENTRY_BYTES
+          ? Promise.resolve(null)
+          : input.arrayBuffer().then((buffer) => new Uint8Array(buffer))
+        : Promise.resolve(input);
     this.remembered.set(
       opened,
       remember
-        ? opened
-            .sha256()
-            .then((sha256) =>
-              rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, opened.input),
+        ? Promise.all([opened.sha256(), kept])
+            .then(([sha256, bytes]) =>
+              bytes ? rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, bytes) : false,
             )
             .catch(() => false)
         : Promise.resolve(false),
     );
+  }
+
+  /**
+   * Opens a log as it arrives. The page gets the log so far with each
+   * progress tick (`partial`) and may ask about it under this job's
+   * generation from the first; it becomes the open log once the last byte
+   * is in. Cancelled or replaced meanwhile, it is dropped and the log shown
+   * before stays.
+   */
+  private async openStream(
+    job: Job,
+    input: StreamOpenInput,
+    name: string,
+    options: OpenOptions,
+    remember: boolean,
+  ): Promise<LogSummary> {
+    let session: LogSession | null = null;
+    try {
+      const result = await streamOpen(input, options, job, (log, progress) => {
+        const loading = { bytesRead: progress.rawRead, total: progress.total };
+        if (!session) {
+          if (job.generation !== this.latestGeneration) throw new Cancelled('replaced by a newer open');
+          session = LogSession.streaming(name, input.blob ?? null, log, loading);
+          this.streaming = { generation: job.generation, session };
+        } else session.grow(log, loading);
+        job.progress(progress.rawRead, progress.total, input.label, session.summary());
+      });
+      job.check();
+      if (job.generation !== this.latestGeneration) throw new Cancelled('replaced by a newer open');
+      const whole: LogSession =
+        session ?? LogSession.streaming(name, input.blob ?? null, result.log, { bytesRead: 0, total: null });
+      whole.complete(result.log, result.compressedSize, result.loadDiagnostics, result.timings);
+      this.session = whole;
+      this.sessionGeneration = job.generation;
+      this.afterOpen(whole, remember);
+      return whole.summary();
+    } finally {
+      if (session && this.streaming?.session === session) this.streaming = null;
+    }
   }
 
   private async openBytes(
@@ -254,21 +313,24 @@ export class WorkerHost {
 
   private readonly handlers: Handlers = {
     open: (r, job) =>
-      this.openBytes(
+      this.openStream(
         job,
-        async () => new Uint8Array(await r.source.arrayBuffer()),
+        { body: r.source.stream(), total: r.source.size, blob: r.source, label: `Reading ${r.name}` },
         r.name,
         r.options,
         r.remember,
       ),
-    openUrl: (r, job) =>
-      this.openBytes(
+    openUrl: async (r, job) => {
+      const maxBytes = Math.min(r.maxBytes, MAX_DOWNLOAD_BYTES);
+      const { body, declared } = await downloadStream(r.url, maxBytes, job);
+      return this.openStream(
         job,
-        () => download(r.url, Math.min(r.maxBytes, MAX_DOWNLOAD_BYTES), job),
+        { body, total: declared, maxBytes, label: `Downloading ${r.url}` },
         r.name,
         r.options,
         r.remember,
-      ),
+      );
+    },
     openLink: (r, job) => this.openLink(r.href, r.remember, job),
     openRecent: async (r, job) => {
       const recent = await loadRecent(r.sha256);
@@ -287,28 +349,28 @@ export class WorkerHost {
       }
       return session.summary();
     },
-    identity: async () => {
-      const s = this.need();
+    identity: async (_r, job) => {
+      const s = this.need(job);
       const sha256 = await s.sha256();
       return { sha256, length: s.bytes.length, remembered: await (this.remembered.get(s) ?? false) };
     },
-    share: (r) => this.need().share(r.view, r.base, r.mode, r.records),
+    share: (r, job) => this.need(job).share(r.view, r.base, r.mode, r.records),
     recent: () => listRecent(),
     forgetRecent: async () => {
       await forgetRecent();
       return null;
     },
-    reopen: (r) => this.need().reopen(r.options),
-    view: (r, job) => this.need().setView(r.filter, r.sort, job),
-    rows: (r) => this.need().rows(r.start, r.count),
-    position: (r) => this.need().position(r.index),
-    record: (r) => this.need().record(r.index),
-    bytes: (r) => this.need().byteRange(r.start, r.end),
-    recordAt: (r) => this.need().recordAt(r.offset),
-    lines: (r) => this.need().lines(r.start, r.count),
-    lineCount: () => this.need().lineCount(),
-    hexPage: (r) => this.need().hexPage(r.start, r.end),
-    original: () => this.need().bytes.slice(),
+    reopen: (r, job) => this.need(job).reopen(r.options),
+    view: (r, job) => this.need(job).setView(r.filter, r.sort, job),
+    rows: (r, job) => this.need(job).rows(r.start, r.count),
+    position: (r, job) => this.need(job).position(r.index),
+    record: (r, job) => this.need(job).record(r.index),
+    bytes: (r, job) => this.need(job).byteRange(r.start, r.end),
+    recordAt: (r, job) => this.need(job).recordAt(r.offset),
+    lines: (r, job) => this.need(job).lines(r.start, r.count),
+    lineCount: (_r, job) => this.need(job).lineCount(),
+    hexPage: (r, job) => this.need(job).hexPage(r.start, r.end),
+    original: (_r, job) => this.need(job).bytes.slice(),
     testFault: (r) => this.testFault(r.fault),
     verdict: async (r, job) => (await this.verifier(job)).verdict(r.program),
     kindCounts: async (r, job) => (await this.verifier(job)).kindCounts(r.program),

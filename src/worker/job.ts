@@ -4,6 +4,8 @@
  * which is also the page's sign that the worker is alive.
  */
 
+import type { LogSummary } from './protocol.ts';
+
 /** Thrown out of a job that was cancelled or replaced; the worker answers it as 'cancelled'. */
 export class Cancelled extends Error {
   constructor(reason = 'cancelled') {
@@ -33,7 +35,7 @@ export function yieldToEventLoop(): Promise<void> {
   });
 }
 
-export type ProgressSink = (done: number, total: number | null, label: string) => void;
+export type ProgressSink = (done: number, total: number | null, label: string, partial?: LogSummary) => void;
 
 export class Job {
   private cancelReason: string | null = null;
@@ -78,8 +80,9 @@ export class Job {
     this.check();
   }
 
-  progress(done: number, total: number | null, label: string): void {
-    this.onProgress(done, total, label);
+  /** `partial`: a streamed open's log so far (always posted, never throttled away). */
+  progress(done: number, total: number | null, label: string, partial?: LogSummary): void {
+    this.onProgress(done, total, label, partial);
   }
 }
 

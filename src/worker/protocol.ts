@@ -56,8 +56,18 @@ export interface LogSummary {
   lineCount: number | null;
   /** The verifier's closing summary and its complaint, read from the log's last lines. */
   outcome: VerifierOutcome;
-  /** Milliseconds spent in the worker: decompressing, indexing. */
-  timings: { gunzip: number; index: number };
+  /** Milliseconds spent in the worker: decompressing, indexing (a streamed open: reading, to the first rows and to the end). */
+  timings: { gunzip: number; index: number; firstRows?: number | null };
+  /**
+   * Set while the log is still arriving (a streamed open): the summary is
+   * provisional (records so far; no truncation verdict, END count or
+   * diagnostics yet). Bytes read of the source, and its size when known.
+   */
+  loading?: { bytesRead: number; total: number | null } | null;
+  /** Bytes of the one-char-per-byte copy of the text that search builds in the worker after the open. */
+  searchCopyBytes?: number;
+  /** True: that copy is built right after the open; false: none is built (a log past 256 MB: search reads the bytes). */
+  searchCopyEager?: boolean;
 }
 
 /** What regex searches take: said in the UI beside the regex toggle. */
@@ -258,4 +268,12 @@ export type FailureReason = 'error' | 'cancelled' | 'stale';
 export type FromWorker =
   | { type: 'reply'; id: number; generation: number; ok: true; value: unknown }
   | { type: 'reply'; id: number; generation: number; ok: false; reason: FailureReason; error: string }
-  | { type: 'progress'; id: number; done: number; total: number | null; label: string };
+  | {
+      type: 'progress';
+      id: number;
+      done: number;
+      total: number | null;
+      label: string;
+      /** A streamed open: the log so far, shown while the rest arrives. */
+      partial?: LogSummary;
+    };

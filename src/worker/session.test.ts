@@ -171,3 +171,33 @@ describe('search over slices', () => {
     expect((await s.setView({ types: null, query: q, regex: false }, null)).total).toBe(expected);
   }, 120_000);
 });
+
+describe('search without a copy (logs past LogSession.searchCopyMaxBytes)', () => {
+  const views = async (relative: string, query: string, regex: boolean) => {
+    const s = await open(relative);
+    const filter = { types: null, query, regex };
+    await s.setView(filter, null);
+    const copied = s.rows(0, 100_000).map((r) => r.index);
+    const saved = LogSession.searchCopyMaxBytes;
+    LogSession.searchCopyMaxBytes = 0;
+    try {
+      expect(s.summary().searchCopyEager).toBe(false);
+      await s.setView(filter, null);
+      return { copied, direct: s.rows(0, 100_000).map((r) => r.index) };
+    } finally {
+      LogSession.searchCopyMaxBytes = saved;
+    }
+  };
+
+  it.each([
+    ['kernel/bad-bounds.bin', 'R1=', false],
+    ['kernel/loop-level2-rotated.bin', 'goto pc', false],
+    ['tlv/oob-whole.bin', 'fp0', false],
+    ['tlv/oob-whole.bin', 'fp0\n\u0001', false],
+    ['tlv/oob-unknown-types.bin', '^\\d+: \\(', true],
+  ] as const)('%s, %j: the same records as with the copy', async (relative, query, regex) => {
+    const { copied, direct } = await views(relative, query, regex);
+    expect(direct).toEqual(copied);
+    if (query !== 'fp0\n\u0001') expect(direct.length).toBeGreaterThan(0);
+  });
+});

@@ -12,6 +12,8 @@ import {
   type DecodedLog,
   type Diagnostic,
   decodeLog,
+  decodeUtf8,
+  formatCount,
   gunzip,
   hexPreview,
   isGzip,
@@ -52,6 +54,14 @@ import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
 const SEARCH_CHUNK_BYTES = 2 << 20;
+/**
+ * Past this, no search copy (one char per byte: as big as the text) is
+ * built: searches read the bytes, so a 1 GiB log costs the log and its
+ * index only (LogSession.searchCopyMaxBytes; tests lower it).
+ */
+export const EAGER_SEARCH_COPY_BYTES = 256 << 20;
+/** The largest streamed log hashed (its hash needs a copy; see sha256). */
+export const HASH_COPY_MAX_BYTES = 256 << 20;
 
 /** A slice of the log decoded one char per byte: a match's position is its byte offset. */
 interface SearchChunk {
@@ -62,6 +72,23 @@ interface SearchChunk {
 const utf8 = new TextDecoder('utf-8');
 // One char per byte, so a match position in the string is a byte offset.
 const bytewise = new TextDecoder('latin1');
+
+/**
+ * A view TextDecoder and crypto.subtle accept: Chromium refuses views of a
+ * resizable buffer (where a streamed log grows), so those are copied (a
+ * record's or a search slice's bytes, never the whole log at once).
+ */
+function plain(view: Uint8Array): Uint8Array<ArrayBuffer> {
+  return (view.buffer as { resizable?: boolean }).resizable
+    ? view.slice()
+    : (view as Uint8Array<ArrayBuffer>);
+}
+
+/** A log still arriving: how much of it has. */
+export interface Loading {
+  bytesRead: number;
+  total: number | null;
+}
 
 function now(): number {
   return performance.now();
@@ -92,16 +119,71 @@ export class LogSession {
   /** The verifier's reading of this log: built once, after the index (see startVerifier). */
   private verifierBuild: Promise<VerifierSession> | null = null;
   private verifierReady: VerifierSession | null = null;
+  /** Set while the log is still arriving (a streamed open): the log is provisional. */
+  private loadingState: Loading | null = null;
+  private whole: Promise<void> = Promise.resolve();
+  private markWhole: () => void = () => {};
 
   private constructor(
     readonly name: string,
-    /** The bytes as the user gave them (gzip stays gzip): what "recent logs" stores. */
-    readonly input: Uint8Array,
+    /** The bytes as the user gave them (gzip stays gzip), or the File they are in: what "recent logs" stores. */
+    public input: Uint8Array | Blob,
     private log: DecodedLog,
-    private readonly compressedSize: number | null,
-    private readonly loadDiagnostics: Diagnostic[],
-    private timings: { gunzip: number; index: number },
+    private compressedSize: number | null,
+    private loadDiagnostics: Diagnostic[],
+    private timings: { gunzip: number; index: number; firstRows?: number | null },
   ) {}
+
+  /** A log whose first records have arrived; `grow` gives it more, `complete` the whole. */
+  static streaming(name: string, input: Blob | null, log: DecodedLog, loading: Loading): LogSession {
+    const session = new LogSession(name, input ?? log.bytes, log, null, [], { gunzip: 0, index: 0 });
+    session.loadingState = loading;
+    session.whole = new Promise((resolve) => {
+      session.markWhole = resolve;
+    });
+    return session;
+  }
+
+  get loading(): Loading | null {
+    return this.loadingState;
+  }
+
+  /** More of a streamed log: records only append, so views and search slices stay valid. */
+  grow(log: DecodedLog, loading: Loading): void {
+    this.log = log;
+    this.loadingState = loading;
+    this.typeCountCache = null;
+    this.joined = null;
+  }
+
+  /** The whole log has arrived: final verdict, END, byte order. What waited for it goes on. */
+  complete(
+    log: DecodedLog,
+    compressedSize: number | null,
+    loadDiagnostics: Diagnostic[],
+    timings: { gunzip: number; index: number; firstRows: number | null },
+  ): void {
+    const before = this.log;
+    this.log = log;
+    this.compressedSize = compressedSize;
+    this.loadDiagnostics = loadDiagnostics;
+    this.timings = timings;
+    this.loadingState = null;
+    this.tally = null;
+    this.typeCountCache = null;
+    this.joined = null;
+    if (!(this.input instanceof Blob)) this.input = log.bytes;
+    // A TLV start that read well both ways may have been walked in the other order: record numbers changed.
+    if (
+      before.format !== log.format ||
+      before.byteOrder !== log.byteOrder ||
+      before.bytes.buffer !== log.bytes.buffer
+    ) {
+      this.view = null;
+      this.searchChunks = [];
+    }
+    this.markWhole();
+  }
 
   /** `job` is checked between inflating and indexing: an open replaced meanwhile skips the index. */
   static async open(
@@ -148,8 +230,9 @@ export class LogSession {
    */
   verifier(): Promise<VerifierSession> {
     if (!this.verifierBuild) {
-      const log = this.log;
-      const build = yieldToEventLoop().then(() => {
+      // It reads the whole log: a streamed one waits for its last byte.
+      const build = this.whole.then(yieldToEventLoop).then(() => {
+        const log = this.log;
         const t0 = now();
         const model = buildVerifierModel(log);
         const session = VerifierSession.build(log, model, now() - t0);
@@ -168,7 +251,16 @@ export class LogSession {
 
   /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
   sha256(): Promise<string> {
-    this.digest ??= sha256Hex(this.log.bytes);
+    this.digest ??= this.whole.then(() => {
+      const bytes = this.log.bytes;
+      // crypto.subtle takes no view of a resizable buffer, and has no incremental digest: hashing a
+      // streamed log copies it whole, which past HASH_COPY_MAX_BYTES would break the memory budget.
+      if ((bytes.buffer as { resizable?: boolean }).resizable && bytes.length > HASH_COPY_MAX_BYTES)
+        throw new Error(
+          `logs over ${formatCount(HASH_COPY_MAX_BYTES)} bytes get no SHA-256 here (it would take a second copy of the log), so the URL and links cannot name this one by hash`,
+        );
+      return sha256Hex(plain(bytes));
+    });
     return this.digest;
   }
 
@@ -185,8 +277,8 @@ export class LogSession {
   ): Promise<ShareResult> {
     const log = this.log;
     const overrides = { format: view.format, byteOrder: view.byteOrder };
-    if (mode === 'full') return { ...(await buildShareLink(log.bytes, { base, view })), note: null };
-    if (mode === 'hash') return { ...(await buildHashLink(log.bytes, { base, view })), note: null };
+    if (mode === 'full') return { ...(await buildShareLink(plain(log.bytes), { base, view })), note: null };
+    if (mode === 'hash') return { ...(await buildHashLink(plain(log.bytes), { base, view })), note: null };
     const chosen =
       mode === 'excerpt-selected'
         ? (records ?? (view.rec === null ? [] : [view.rec]))
@@ -225,8 +317,22 @@ export class LogSession {
   typeCounts(): TypeCount[] | null {
     const index = this.tlv;
     if (!index) return null;
+    if (this.loadingState) return this.streamedTypeCounts(index);
     this.typeCountCache ??= countTypes(index);
     return this.typeCountCache;
+  }
+
+  /** Counts per type while a log streams in: each tick counts only the records new since the last. */
+  private tally: { counts: Float64Array; counted: number } | null = null;
+  private streamedTypeCounts(index: TlvIndex): TypeCount[] {
+    this.tally ??= { counts: new Float64Array(0x10000), counted: 0 };
+    const { counts } = this.tally;
+    for (let i = this.tally.counted; i < index.count; i++) counts[index.types[i]]++;
+    this.tally.counted = index.count;
+    const out: TypeCount[] = [];
+    for (let type = 0; type < counts.length; type++)
+      if (counts[type] > 0) out.push({ type, count: counts[type] });
+    return out;
   }
 
   summary(): LogSummary {
@@ -249,6 +355,9 @@ export class LogSession {
       lineCount: this.tlv ? null : this.log.recordCount,
       outcome: verifierOutcome(logTail(log)),
       timings: this.timings,
+      loading: this.loadingState,
+      searchCopyBytes: this.searchEnd(),
+      searchCopyEager: !this.searchesBytes,
     };
   }
 
@@ -356,7 +465,7 @@ export class LogSession {
     this.searchChunks.push({
       start: from,
       end: to,
-      text: bytewise.decode(this.log.bytes.subarray(from, to)),
+      text: bytewise.decode(plain(this.log.bytes.subarray(from, to))),
     });
     return to < limit;
   }
@@ -370,8 +479,48 @@ export class LogSession {
     return this.searchChunks;
   }
 
+  /** Past EAGER_SEARCH_COPY_BYTES the search keeps no copy of the text: it reads the bytes themselves. */
+  private get searchesBytes(): boolean {
+    return this.searchEnd() > LogSession.searchCopyMaxBytes;
+  }
+
+  static searchCopyMaxBytes = EAGER_SEARCH_COPY_BYTES;
+
+  /** Records whose text holds the query's bytes, found in the log's bytes (no copy): a native indexOf of its first byte, then a compare. */
+  private async byteMatches(query: string, job: Job): Promise<Uint32Array> {
+    const needle = new TextEncoder().encode(query);
+    const log = this.log;
+    const index = log.index as TlvIndex | TextIndex;
+    const bytes = log.bytes;
+    const starts = this.recordStarts;
+    const count = log.recordCount;
+    const limit = this.searchEnd();
+    const out: number[] = [];
+    let at = 0;
+    for (let steps = 0; ; steps++) {
+      if ((steps & 1023) === 0 && job.due()) await job.pause(at, limit, 'Searching');
+      const found = bytes.indexOf(needle[0], at);
+      if (found < 0 || found + needle.length > limit) break;
+      let same = true;
+      for (let k = 1; k < needle.length && same; k++) same = bytes[found + k] === needle[k];
+      if (!same) {
+        at = found + 1;
+        continue;
+      }
+      const r = floorIndex(starts, count, found);
+      const [start, end] = r < 0 ? [0, 0] : log.contentRange(r);
+      const isText = index.format === 'text' || index.types[r] === TYPE_STRING;
+      if (r >= 0 && isText && found >= start && found + needle.length <= end) {
+        out.push(r);
+        at = end;
+      } else at = found + 1;
+    }
+    return Uint32Array.from(out);
+  }
+
   /** Records whose text contains the query: a native indexOf sweep over each slice. */
   private async substringMatches(query: string, job: Job): Promise<Uint32Array> {
+    if (this.searchesBytes) return this.byteMatches(query, job);
     const needle = bytewise.decode(new TextEncoder().encode(query));
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
@@ -402,7 +551,8 @@ export class LogSession {
     const log = this.log;
     const index = log.index as TlvIndex | TextIndex;
     const count = log.recordCount;
-    const chunks = await this.allSearchChunks(job);
+    // A log past the copy budget: each record decoded as it is tested, nothing kept.
+    const chunks = this.searchesBytes ? [] : await this.allSearchChunks(job);
     let k = 0;
     const out: number[] = [];
     for (let r = 0; r < count; r++) {
@@ -459,7 +609,7 @@ export class LogSession {
     let preview: string;
     let isText = true;
     if (type === null || type === TYPE_STRING) {
-      preview = previewText(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2)));
+      preview = previewText(plain(log.bytes.subarray(start, Math.min(end, start + PREVIEW_CHARS * 2))));
     } else if (type === TYPE_END) {
       const count = end - start >= 2 ? this.tlv?.end?.count : null;
       preview =
@@ -585,7 +735,7 @@ export class LogSession {
         const [s, e] = lineRange(this.log.index as TextIndex, l);
         out.push({
           line: l,
-          text: utf8.decode(this.log.bytes.subarray(s, e)),
+          text: decodeUtf8(this.log.bytes, s, e),
           firstRecord: l,
           endRecord: l + 1,
         });

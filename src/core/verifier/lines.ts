@@ -4,6 +4,7 @@
  * copy made, since a TLV line's fragments are not contiguous). Then the
  * VerifierLines contract over them.
  */
+import { decodeUtf8 } from '../bytes.ts';
 import type { DecodedLog } from '../decode.ts';
 import { joinTlvLines } from '../joined.ts';
 import { TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING } from '../tlv.ts';
@@ -55,11 +56,9 @@ function joinedByteLines(bytes: Uint8Array, index: TlvIndex): ByteLines {
   return { bytes: text.subarray(0, at), starts, count: joined.lineCount, end: Math.max(0, at - 1) };
 }
 
-const utf8 = new TextDecoder('utf-8');
-
-/** Line i's text (newline and a CR before it excluded). */
+/** Line i's text (newline and a CR before it excluded). decodeUtf8: a streamed log's bytes sit in a resizable buffer. */
 export function byteLineText(lines: ByteLines, i: number): string {
-  return utf8.decode(lines.bytes.subarray(lines.starts[i], byteLineEnd(lines, i)));
+  return decodeUtf8(lines.bytes, lines.starts[i], byteLineEnd(lines, i));
 }
 
 /** Classified lines with their text on demand: the contract the verifier modules read. */

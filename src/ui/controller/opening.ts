@@ -5,6 +5,7 @@
  * replaced and the log reopened from that source, not from a copy.
  */
 import { DEFAULT_VIEW_STATE, formatCount, parseViewState, type ViewState } from '../../core/index.ts';
+import type { Progress } from '../../worker/client.ts';
 import { MAX_DOWNLOAD_BYTES } from '../../worker/download.ts';
 import type { LinkOpenResult, LogSummary, OpenOptions } from '../../worker/protocol.ts';
 import {
@@ -18,10 +19,11 @@ import {
   runJob,
   set,
   settings,
+  shownGeneration,
   state,
 } from './owner.ts';
 import { refreshRecent } from './recent.ts';
-import { applyUrlView, applyView, writeUrl } from './view.ts';
+import { applyUrlView, applyView, selectRecord, writeUrl } from './view.ts';
 
 const n = formatCount;
 
@@ -39,13 +41,117 @@ export const overridesOf = (view: ViewState): OpenOptions => ({
   byteOrder: view.byteOrder ?? undefined,
 });
 
+/** What was on screen before a streamed open showed its first rows: a cancel or a failure brings it back. */
+interface ShownBefore {
+  generation: number;
+  source: LogSource | null;
+  state: Pick<ReturnType<typeof state>, 'summary' | 'view' | 'identity' | 'remembered'>;
+}
+let shownBefore: ShownBefore | null = null;
+/** The generation a streamed open has shown (its first rows), until it completes or is dropped. */
+let streamingShown = -1;
+/** The generation whose selection follows the last row as rows arrive (End was pressed while it streamed). */
+let followingEnd = -1;
+
+/** While the rest arrives, views re-run on each tick unfiltered; filtered (a search over all so far), at most this often. */
+const FILTERED_REFRESH_MS = 2000;
+
+/**
+ * A streamed open's progress: its first partial log is shown at once (the
+ * log on screen is kept aside), each later one grows the table, count and view.
+ */
+function followStream(generation: number, view: ViewState): (progress: Progress) => void {
+  let lastFiltered = 0;
+  return ({ partial }) => {
+    if (!partial || !isLatest(generation)) return;
+    if (streamingShown !== generation) {
+      const now = state();
+      shownBefore = {
+        generation: shownGeneration(),
+        source: shownSource,
+        state: { summary: now.summary, view: now.view, identity: now.identity, remembered: now.remembered },
+      };
+      streamingShown = generation;
+      markShown(generation);
+      set({
+        summary: partial,
+        view,
+        identity: null,
+        remembered: false,
+        logVersion: now.logVersion + 1,
+        highlight: null,
+        bufferFocus: null,
+        detail: null,
+        share: null,
+      });
+      void applyView(true);
+      return;
+    }
+    const { view: shownView, summary: shownSummary, sort } = state();
+    const { query, types, kinds, program, rec } = shownView;
+    const filtered = query !== '' || types !== null || (kinds ?? null) !== null || (program ?? null) !== null;
+    // The last row selected (End) in record order: the selection follows the rows as they arrive.
+    const following =
+      !filtered &&
+      (!sort || (sort.column === 'index' && !sort.desc)) &&
+      rec !== null &&
+      rec === (shownSummary?.recordCount ?? 0) - 1;
+    if (following) followingEnd = generation;
+    set({ summary: partial });
+    if (filtered) {
+      if (performance.now() - lastFiltered < FILTERED_REFRESH_MS) return;
+      lastFiltered = performance.now();
+    }
+    void applyView(false).then(() => {
+      const last = partial.recordCount - 1;
+      if (following && last > (rec ?? 0) && shownGeneration() === generation && state().view.rec === rec)
+        selectRecord(last, { push: false, scroll: true, position: last });
+    });
+  };
+}
+
+/** A streamed open that ended without its log (cancelled, failed): the log shown before it comes back. */
+function restoreShownBefore(generation: number): void {
+  if (streamingShown !== generation) return;
+  streamingShown = -1;
+  const before = shownBefore;
+  shownBefore = null;
+  if (!before) return;
+  markShown(before.generation);
+  shownSource = before.source;
+  set({
+    ...before.state,
+    logVersion: state().logVersion + 1,
+    highlight: null,
+    bufferFocus: null,
+    detail: null,
+    share: null,
+  });
+  if (before.state.summary) void applyView(true);
+}
+
 /** After any open: show it, apply the view, and learn its hash for the URL and recent logs. */
 async function opened(
   summary: LogSummary,
   view: ViewState,
   generation: number,
   source: LogSource,
-): Promise<void> {
+): Promise<boolean> {
+  // A streamed open was shown from its first rows: the view the user set meanwhile stays.
+  const streamed = streamingShown === generation;
+  let followEnd = false;
+  if (streamed) {
+    streamingShown = -1;
+    shownBefore = null;
+    view = state().view;
+    const { sort, summary: partial } = state();
+    followEnd =
+      view.rec !== null &&
+      (view.rec === (partial?.recordCount ?? 0) - 1 || followingEnd === generation) &&
+      view.query === '' &&
+      view.types === null &&
+      (!sort || (sort.column === 'index' && !sort.desc));
+  }
   markShown(generation);
   shownSource = source;
   set({
@@ -60,7 +166,9 @@ async function opened(
     detail: null,
     share: null,
   });
-  await applyView(true);
+  await applyView(!streamed);
+  if (followEnd && summary.recordCount - 1 > (view.rec ?? 0))
+    selectRecord(summary.recordCount - 1, { push: false, scroll: true, position: summary.recordCount - 1 });
   const pending = state().pendingHash;
   try {
     const { remembered, ...identity } = await ask({ kind: 'identity' });
@@ -80,10 +188,12 @@ async function opened(
   } catch {
     // Without a hash (no crypto.subtle outside a secure context) the URL just has no log key.
   }
+  return streamed;
 }
 
 /** What the page falls back to when an open fails or is cancelled: the log on screen stays. */
 function settle(generation: number, error: string | null): void {
+  restoreShownBefore(generation);
   if (!isLatest(generation)) return;
   set({ status: state().summary ? 'ready' : 'idle', ...(error ? { error } : {}) });
 }
@@ -110,6 +220,7 @@ export async function openBlob(
       `Opening ${name}`,
       { kind: 'open', source: blob, name, options: overridesOf(view), remember: true },
       generation,
+      followStream(generation, view),
     );
     if (!isLatest(generation)) return;
     await opened(summary, view, generation, { kind: 'blob', blob, name });
@@ -172,10 +283,12 @@ export async function openFromUrl(src: string, view = parseViewState(location.hr
         maxBytes: settings.maxDownloadBytes ?? MAX_DOWNLOAD_BYTES,
       },
       generation,
+      followStream(generation, target),
     );
     if (!isLatest(generation)) return;
-    await opened(summary, target, generation, { kind: 'url', url: url.href, name });
-    if (view.ok) applyUrlView(view.view);
+    const streamed = await opened(summary, target, generation, { kind: 'url', url: url.href, name });
+    // A streamed open took the URL's view at its first rows; since then the user may have moved.
+    if (view.ok && !streamed) applyUrlView(view.view);
   } catch (e) {
     settle(generation, isDropped(e) ? null : messageOf(e));
   }
@@ -302,3 +415,9 @@ onWorkerDeath((reason) => {
   // After the reopen started (an open clears old notices): say what happened.
   set({ notice: `The log worker stopped (${reason})${what}.` });
 });
+
+// e2e only: the streaming tests open a slow `?src=` over a log already shown.
+if (settings.testHooks && typeof window !== 'undefined') {
+  const hooks = window as unknown as { bpfLogTestHooks?: Record<string, unknown> };
+  hooks.bpfLogTestHooks = { ...hooks.bpfLogTestHooks, openFromUrl };
+}

@@ -144,6 +144,7 @@ export async function runJob<K extends RequestKind>(
   label: string,
   request: Request<K>,
   generation = shown,
+  onProgress?: (progress: Progress) => void,
 ): Promise<Reply<K>> {
   const client = worker();
   const previous = slots.get(slot);
@@ -153,6 +154,7 @@ export async function runJob<K extends RequestKind>(
     const job = jobs.get(handle.id);
     if (!job) return;
     job.progress = progress;
+    onProgress?.(progress);
     const now = performance.now();
     if (now - job.startedAt >= PROGRESS_DELAY_MS && now - lastPublished > 100) {
       lastPublished = now;

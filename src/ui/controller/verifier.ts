@@ -25,6 +25,8 @@ let verdictSeq = 0;
 export async function loadVerifier(): Promise<void> {
   const seq = ++verdictSeq;
   set({ verdict: null, insnSummary: null, sourceFiles: null, defs: null });
+  // A log still arriving has no verdict yet (the summary says so): it is asked for once the log is whole.
+  if (state().summary?.loading) return;
   try {
     const verdict = await ask({ kind: 'verdict', program: program() });
     if (seq !== verdictSeq) return;
