@@ -152,6 +152,8 @@ async function opened(
       view.types === null &&
       (!sort || (sort.column === 'index' && !sort.desc));
   }
+  // A deep-linked record past what had arrived could not be scrolled to during the stream: now it can.
+  const unlocated = streamed && view.rec !== null && state().selectedPosition < 0;
   markShown(generation);
   shownSource = source;
   set({
@@ -166,7 +168,7 @@ async function opened(
     detail: null,
     share: null,
   });
-  await applyView(!streamed);
+  await applyView(!streamed || unlocated);
   if (followEnd && summary.recordCount - 1 > (view.rec ?? 0))
     selectRecord(summary.recordCount - 1, { push: false, scroll: true, position: summary.recordCount - 1 });
   const pending = state().pendingHash;
