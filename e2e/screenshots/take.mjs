@@ -77,7 +77,8 @@ try {
   await page.screenshot({ path: join(here, 'verifier-instructions.png') });
 
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-  await page.goto(`${base}#v=1`);
+  // Line 42 (pc 4 reads fp-8 after a helper call): selected by the link, so it is scrolled into view.
+  await page.goto(`${base}#v=1&rec=42`);
   const usedef = join(here, '../../src/core/__fixtures__/kernel/usedef-level2.bin');
   await page.getByLabel('Open a log file').setInputFiles(usedef);
   await page.waitForSelector('[data-kind=insn][data-pc="4"]');

@@ -270,13 +270,11 @@ export function App() {
               <TypeMapEditor key={summary.name + summary.size} />
             </aside>
             <section className="center">
+              <VerdictSection />
               <StatusLine />
               <MessageTable />
             </section>
             <section className="panes">
-              {/* The verdict sits above the panes, not the table: when it arrives (the model is built
-                  after the rows) the table keeps its height and its scroll position. */}
-              <VerdictSection />
               <div className="tabs" role="tablist">
                 {panes.map(([id, label]) => (
                   <button

@@ -59,6 +59,8 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   // range of blocks changes, and the rows drawn must follow scrolling within a block too.
   const [, setTopRow] = useState(0);
   const rowHeightRef = useRef(rowHeight);
+  /** Set by a resize that found the list at its end: the rescale below keeps it there. */
+  const stayAtEnd = useRef(false);
   rowHeightRef.current = rowHeight;
   // Keyed by its first row: a new block size is a new layout even when the number of blocks is not.
   const getItemKey = useCallback((i: number) => i * perItem, [perItem]);
@@ -76,11 +78,14 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
       if (!el) return;
       let height = el.clientHeight;
       const observer = new ResizeObserver(() => {
-        // A list scrolled to its end stays at its end when it gets shorter (a panel opening above
-        // it): the last rows, often the ones the user went to, stay in view.
-        const shrunk = height - el.clientHeight;
-        if (shrunk > 0 && el.scrollTop > 0 && el.scrollTop + height >= el.scrollHeight - 2)
-          el.scrollTop += shrunk;
+        // A list scrolled to its end stays at its end when its height changes (a panel or a status
+        // line above it opening or closing): the last rows, often the ones the user went to, stay in view.
+        const atEnd =
+          el.scrollTop > 0 && el.scrollTop + Math.max(height, el.clientHeight) >= el.scrollHeight - 2;
+        if (atEnd && height !== el.clientHeight) {
+          stayAtEnd.current = true;
+          el.scrollTop = el.scrollHeight;
+        }
         height = el.clientHeight;
         cb({ width: el.clientWidth, height: el.clientHeight });
         setViewport(el.clientHeight || INITIAL_VIEWPORT);
@@ -115,7 +120,9 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   const previousScale = useRef(scale);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && previousScale.current !== scale) el.scrollTop = (el.scrollTop * previousScale.current) / scale;
+    if (el && previousScale.current !== scale)
+      el.scrollTop = stayAtEnd.current ? el.scrollHeight : (el.scrollTop * previousScale.current) / scale;
+    stayAtEnd.current = false;
     previousScale.current = scale;
   }, [scale]);
 

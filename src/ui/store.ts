@@ -60,6 +60,8 @@ export interface AppState {
   /** The shown program's verdict; null when the log holds no verifier output (or before it is known). */
   verdict: VerdictView | null;
   /** Bumps when the verifier view's rows change (a new log or program): the instruction view's cache key. */
+  /** The verdict request has answered (verdict null then means: no verifier output). */
+  verdictReady: boolean;
   verifierVersion: number;
   /** Distinct pcs of the shown program and the largest visit count (the heat scale). */
   insnSummary: { count: number; maxVisits: number } | null;
@@ -105,6 +107,7 @@ export const useApp = create<AppState>((set) => ({
   job: null,
   verdict: null,
   verifierVersion: 0,
+  verdictReady: false,
   insnSummary: null,
   selectedLine: null,
   lineState: null,

@@ -24,19 +24,19 @@ let verdictSeq = 0;
 /** Loads the verdict, kind counts and instruction count of the shown program; follows a `pc=` deep link. */
 export async function loadVerifier(): Promise<void> {
   const seq = ++verdictSeq;
-  set({ verdict: null, insnSummary: null, sourceFiles: null, defs: null });
+  set({ verdict: null, verdictReady: false, insnSummary: null, sourceFiles: null, defs: null });
   // A log still arriving has no verdict yet (the summary says so): it is asked for once the log is whole.
   if (state().summary?.loading) return;
   try {
     const verdict = await ask({ kind: 'verdict', program: program() });
     if (seq !== verdictSeq) return;
     if (!verdict) {
-      set({ verdict: null, verifierVersion: state().verifierVersion + 1 });
+      set({ verdict: null, verdictReady: true, verifierVersion: state().verifierVersion + 1 });
       return;
     }
     const insnSummary = await ask({ kind: 'insnCount', program: verdict.program });
     if (seq !== verdictSeq) return;
-    set({ verdict, insnSummary, verifierVersion: state().verifierVersion + 1 });
+    set({ verdict, verdictReady: true, insnSummary, verifierVersion: state().verifierVersion + 1 });
     if (state().pane === 'source') void loadSource();
     const { view } = state();
     if (view.pc !== null && view.rec === null) await selectPc(view.pc);

@@ -29,16 +29,33 @@ const onSelectLine = (line: number) => void selectLine(line);
 export function VerdictSection() {
   const verdict = useApp((s) => s.verdict);
   const defs = useApp((s) => s.defs);
-  if (!verdict) return null;
+  const ready = useApp((s) => s.verdictReady);
+  const loading = useApp((s) => s.summary?.loading ?? false);
+  const open = useApp((s) => s.summary !== null);
+  if (!open) return null;
+  // One slot of fixed height from the open on: the verdict arrives after the rows (the model is
+  // built then), and a table that changed height under the user would lose its place.
   return (
-    <VerdictPanel
-      verdict={verdict}
-      onJumpToError={jumpToError}
-      onSelectProgram={selectProgram}
-      onSelectLine={onSelectLine}
-      defs={defs}
-      onOperand={onOperand}
-    />
+    <div className="vf-verdict-slot">
+      {verdict ? (
+        <VerdictPanel
+          verdict={verdict}
+          onJumpToError={jumpToError}
+          onSelectProgram={selectProgram}
+          onSelectLine={onSelectLine}
+          defs={defs}
+          onOperand={onOperand}
+        />
+      ) : (
+        <p className="vf-verdict-waiting">
+          {loading
+            ? 'The verifier’s verdict waits for the whole log.'
+            : ready
+              ? 'No verifier output in this log.'
+              : 'Reading the verifier’s log…'}
+        </p>
+      )}
+    </div>
   );
 }
 
