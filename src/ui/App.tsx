@@ -260,7 +260,11 @@ export function App() {
         </main>
       ) : (
         <>
-          <KeptNote />
+          {/* A slot of fixed height: the note appears once the log is stored, after the open, and the
+              lists below must not change height under the user then. */}
+          <div className="kept-slot">
+            <KeptNote />
+          </div>
           <main className="workspace">
             <aside className="sidebar">
               <SummaryBox />
