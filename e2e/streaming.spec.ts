@@ -102,6 +102,8 @@ test.describe('streamed opens', () => {
     await expect(page.getByTestId('loading-note')).toBeVisible();
     // The truncation verdict needs the tail and the NUL: no banner yet.
     await expect(banner(page)).toHaveCount(0);
+    // A link from part of the log would carry the wrong bytes: Share waits for the whole log.
+    await expect(page.getByTestId('share-button')).toBeDisabled();
     // End shows the last row read so far...
     await table(page).focus();
     await page.keyboard.press('End');
@@ -114,6 +116,7 @@ test.describe('streamed opens', () => {
     await expect(banner(page)).toBeVisible();
     await expect(page.getByTestId('truncated')).toHaveText('yes');
     await expect(page.getByTestId('stream-progress')).toHaveCount(0);
+    await expect(page.getByTestId('share-button')).toBeEnabled();
   });
 
   test('a TLV buffer whose END arrives last gets its END count after the load', async ({ page }) => {

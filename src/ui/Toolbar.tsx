@@ -92,11 +92,14 @@ export function Toolbar() {
 function ShareButton() {
   const summary = useApp((s) => s.summary);
   if (!summary || summary.size === 0) return null;
+  // A link made from part of a log would carry the wrong bytes: sharing waits for the whole log.
+  const loading = Boolean(summary.loading);
   return (
     <button
       type="button"
+      disabled={loading}
       onClick={() => void startShare()}
-      title="Share a link that carries this log (s)"
+      title={loading ? 'Share once the log has finished loading' : 'Share a link that carries this log (s)'}
       data-testid="share-button"
     >
       Share…

@@ -8,7 +8,9 @@ function shareBase(): string {
 
 /** Builds the full link; when it is too long, the dialog offers the alternatives. */
 export async function startShare(): Promise<void> {
-  if (!state().summary) return;
+  const { summary } = state();
+  // Not while a log streams in: its bytes are not all there (the Share button says so).
+  if (!summary || summary.loading) return;
   set({ share: { busy: true, full: null, alternative: null, error: null } });
   try {
     const full = await runJob('share', 'Building the link', {
