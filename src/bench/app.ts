@@ -385,7 +385,7 @@ async function bigCase(
     const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
     const before = document.querySelector('[data-testid=record-count]')?.textContent;
     t = performance.now();
-    setValue?.call(input, 'R0=0x');
+    setValue?.call(input, 'R0=pkt');
     input.dispatchEvent(new Event('input', { bubbles: true }));
     const search = await timeUntil(
       t,
@@ -405,7 +405,7 @@ async function bigCase(
     `  drop -> first rows on screen     ${ms(load.firstRows)}  = ${(load.firstRows / floor).toFixed(2)}x floor (target <= 0.25x)`,
     `  drop -> complete count           ${ms(load.complete)}  = ${(load.complete / floor).toFixed(2)}x floor (target <= 1.2x)`,
     `  longest main-thread task, load   ${ms(load.longestTask)} (target < 100 ms)`,
-    `  End -> last row on screen        ${ms(after.toLast)}; search "R0=0x" (past 256 MB: reads the bytes, no copy) ${ms(after.search)} -> ${after.found}`,
+    `  End -> last row on screen        ${ms(after.toLast)}; search "R0=pkt" (past 256 MB: reads the bytes, no copy) ${ms(after.search)} -> ${after.found}`,
     `  browser peak RSS growth (sampled every 100 ms): at the complete count ${x(peakAtComplete - baseline)}; after the verifier model and a search ${x(peakAfter - baseline)} (target <= 1.5x)`,
   ].join('\n');
 }

@@ -8,6 +8,7 @@
  */
 import { decodeUtf8 } from './bytes.ts';
 import { growableU32 } from './growable.ts';
+import { runSteps, STEP_MASK, type Steps } from './steps.ts';
 import { TLV_HEADER_SIZE, type TlvIndex, TYPE_END, TYPE_STRING } from './tlv.ts';
 
 export interface JoinedLines {
@@ -21,6 +22,10 @@ export interface JoinedLines {
 export const NO_LINE = 0xffffffff;
 
 export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
+  return runSteps(joinTlvLinesSteps(bytes, index));
+}
+
+export function* joinTlvLinesSteps(bytes: Uint8Array, index: TlvIndex): Steps<JoinedLines> {
   const { count, types, offsets, lengths } = index;
   const first = growableU32(Math.max(16, count >>> 1));
   const endRec = growableU32(Math.max(16, count >>> 1));
@@ -35,6 +40,7 @@ export function joinTlvLines(bytes: Uint8Array, index: TlvIndex): JoinedLines {
   };
 
   for (let r = 0; r < count; r++) {
+    if ((r & STEP_MASK) === STEP_MASK) yield;
     if (types[r] !== TYPE_STRING) {
       if (types[r] === TYPE_END) close(r);
       continue;

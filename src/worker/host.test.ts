@@ -405,4 +405,21 @@ describe('the verifier model', () => {
     });
     expect(await h.value({ kind: 'verdict', program: null }, 2)).toMatchObject({ error: { pc: 6 } });
   });
+
+  it('is built in slices: rows asked for during the 71 MB build are answered before it ends', async () => {
+    const h = harness();
+    await h.value(openRequest('kernel/too-large-71mb.bin.gz'), 1);
+    const order: string[] = [];
+    const verdict = h.value({ kind: 'verdict', program: null }, 1).then((v) => {
+      order.push('verdict');
+      return v;
+    });
+    // Let the build start, then ask for rows at the end of the log.
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    const rows = await h.value({ kind: 'rows', start: 1_000_000, count: 5 }, 1);
+    order.push('rows');
+    expect(rows).toHaveLength(5);
+    expect(await verdict).toMatchObject({ verdict: 'rejected', error: { pc: 9 } });
+    expect(order).toEqual(['rows', 'verdict']);
+  });
 });

@@ -33,8 +33,8 @@ import {
   verifierOutcome,
 } from '../core/index.ts';
 import { LineKind } from '../core/verifier/kinds.ts';
-import { buildVerifierModel } from '../core/verifier/model.ts';
-import { detachedJob, type Job, yieldToEventLoop } from './job.ts';
+import { verifierModelSteps } from '../core/verifier/model.ts';
+import { Cancelled, detachedJob, type Job, SLICE_MS, yieldToEventLoop } from './job.ts';
 import type {
   HexPage,
   LineData,
@@ -225,20 +225,38 @@ export class LogSession {
 
   /**
    * The verifier model, built once per decode: after a yield (so the open's
-   * reply and first rows go out first), in one step, since the core builds it
-   * in one pass. Every verifier request awaits this same promise.
+   * reply and first rows go out first), in slices between other requests
+   * (a 1 GiB log's model takes seconds; rows, counts and searches are answered
+   * meanwhile). Every verifier request awaits this same promise; a build for
+   * a log that was replaced stops at its next slice.
    */
   verifier(): Promise<VerifierSession> {
     if (!this.verifierBuild) {
       // It reads the whole log: a streamed one waits for its last byte.
-      const build = this.whole.then(yieldToEventLoop).then(() => {
+      const build = this.whole.then(async () => {
+        await yieldToEventLoop();
         const log = this.log;
-        const t0 = now();
-        const model = buildVerifierModel(log);
-        const session = VerifierSession.build(log, model, now() - t0);
+        const steps = verifierModelSteps(log);
+        // The build's own time, slices summed: the waits between them are other requests'.
+        let busy = 0;
+        let sliceStart = now();
+        let next = steps.next();
+        while (!next.done) {
+          if (now() - sliceStart >= SLICE_MS) {
+            busy += now() - sliceStart;
+            await yieldToEventLoop();
+            if (this.log !== log) throw new Cancelled('a newer log replaced this one');
+            sliceStart = now();
+          }
+          next = steps.next();
+        }
+        const model = next.value;
+        const session = VerifierSession.build(log, model, busy + now() - sliceStart);
         if (this.log === log) this.verifierReady = session;
         return session;
       });
+      // A build stopped for a newer log may have no one left waiting on it.
+      build.catch(() => {});
       this.verifierBuild = build;
     }
     return this.verifierBuild;
@@ -710,7 +728,8 @@ export class LogSession {
   private joinedLines(): JoinedLines | null {
     const index = this.tlv;
     if (!index) return null;
-    if (!this.joined) this.joined = joinTlvLines(this.log.bytes, index);
+    // The verifier model joins the same lines: one copy of the columns, not two.
+    this.joined ??= this.verifierReady?.model.joined ?? joinTlvLines(this.log.bytes, index);
     return this.joined;
   }
 

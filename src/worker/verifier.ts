@@ -14,7 +14,6 @@ import {
   formatCall,
   insnText,
   type JoinedLines,
-  joinTlvLines,
   LINE_KIND_NAMES,
   LineKind,
   NO_LINE,
@@ -96,8 +95,7 @@ export class VerifierSession {
       for (let i = 0; i < k.length; i++) counts[k[i]]++;
       return counts;
     });
-    const index = log.index;
-    this.joined = index?.format === 'tlv' ? joinTlvLines(log.bytes, index) : null;
+    this.joined = model.joined;
   }
 
   static build(log: DecodedLog, model: VerifierModel, buildMs: number): VerifierSession {

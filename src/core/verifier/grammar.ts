@@ -6,6 +6,7 @@
  * and states are read to their end (printable text, balanced parentheses).
  * No line is decoded to a string here.
  */
+import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
 import { LineKind, NO_PC } from './kinds.ts';
 
 /** Lines over a byte buffer: line i is [starts[i], starts[i+1] - 1), the last ends at `end`. */
@@ -246,10 +247,15 @@ function startsWithAscii(bytes: Uint8Array, at: number, end: number, a: string, 
 
 /** Classifies every line: the kinds and pcs columns. */
 export function classifyLines(lines: ByteLines): ClassifiedLines {
+  return runSteps(classifyLinesSteps(lines));
+}
+
+export function* classifyLinesSteps(lines: ByteLines): Steps<ClassifiedLines> {
   const { bytes, starts, count } = lines;
   const kinds = new Uint8Array(count);
   const pcs = new Int32Array(count).fill(NO_PC);
   for (let i = 0; i < count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const start = starts[i];
     let end = i + 1 < count ? starts[i + 1] - 1 : lines.end;
     if (end > start && bytes[end - 1] === CR) end--;

@@ -5,6 +5,7 @@
  * listing is not a visit (its rows have their own kind). Instruction text is
  * decoded per pc on demand, from the first visit.
  */
+import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
 import { LineKind, NO_PC, type VerifierLines } from './kinds.ts';
 
 export interface InsnTable {
@@ -41,17 +42,25 @@ export function insnText(line: string): string | null {
  * each would make the model 8.2 bytes per line on the 71 MB log; this is 6.6.
  */
 export function buildInsnTable(lines: VerifierLines, start = 0, end = lines.lineCount): InsnTable {
+  return runSteps(buildInsnTableSteps(lines, start, end));
+}
+
+export function* buildInsnTableSteps(lines: VerifierLines, start: number, end: number): Steps<InsnTable> {
   const { kinds, pcs } = lines;
   let maxPc = -1;
   let visitCount = 0;
   for (let i = start; i < end; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     if (kinds[i] !== LineKind.insn) continue;
     visitCount++;
     if (pcs[i] > maxPc) maxPc = pcs[i];
   }
   const pcCount = maxPc + 1;
   const visitStart = new Uint32Array(pcCount + 1);
-  for (let i = start; i < end; i++) if (kinds[i] === LineKind.insn) visitStart[pcs[i] + 1]++;
+  for (let i = start; i < end; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    if (kinds[i] === LineKind.insn) visitStart[pcs[i] + 1]++;
+  }
   for (let p = 0; p < pcCount; p++) visitStart[p + 1] += visitStart[p];
   const fill = visitStart.slice(0, pcCount);
   const visitLow = new Uint16Array(visitCount);
@@ -63,6 +72,7 @@ export function buildInsnTable(lines: VerifierLines, start = 0, end = lines.line
   const runHigh: number[] = [];
   let source = -1;
   for (let i = start; i < end; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const kind = kinds[i];
     if (kind === LineKind.source) source = i;
     else if (kind === LineKind.insn) {

@@ -1,59 +1,129 @@
 /**
  * A log's lines as bytes, whatever its format: a text log's own bytes and
- * line index, or a TLV log's STRING records joined into one text (the only
- * copy made, since a TLV line's fragments are not contiguous). Then the
+ * line index, or a TLV log's joined STRING lines read where they lie (a line
+ * in one record from the buffer itself, a line split over records gathered
+ * into a small scratch buffer), so a TLV log is never copied whole. Then the
  * VerifierLines contract over them.
  */
 import { decodeUtf8 } from '../bytes.ts';
 import type { DecodedLog } from '../decode.ts';
-import { joinTlvLines } from '../joined.ts';
+import { type JoinedLines, joinTlvLinesSteps } from '../joined.ts';
+import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
 import { TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING } from '../tlv.ts';
-import { type ByteLines, byteLineEnd, classifyLines } from './grammar.ts';
-import type { VerifierLines } from './kinds.ts';
+import { type ByteLines, byteLineEnd, classifyLineBytes, classifyLinesSteps, lastLinePc } from './grammar.ts';
+import { NO_PC, type VerifierLines } from './kinds.ts';
 
 const EMPTY: ByteLines = { bytes: new Uint8Array(0), starts: new Uint32Array(0), count: 0, end: 0 };
 
-/** The log's lines over bytes: line numbers are the file's lines, or a TLV buffer's joined STRING lines. */
+/** A text log's lines over its own bytes (a TLV log's: see tlvVerifierLines). */
 export function logByteLines(log: DecodedLog): ByteLines {
   const index = log.index;
-  if (!index) return EMPTY;
-  if (index.format === 'text') {
-    return {
-      bytes: log.bytes,
-      starts: index.lineStarts,
-      count: index.lineCount,
-      end: index.textLength - (index.endsWithNewline ? 1 : 0),
-    };
-  }
-  return joinedByteLines(log.bytes, index);
+  if (index?.format !== 'text') return EMPTY;
+  return {
+    bytes: log.bytes,
+    starts: index.lineStarts,
+    count: index.lineCount,
+    end: index.textLength - (index.endsWithNewline ? 1 : 0),
+  };
 }
 
-function joinedByteLines(bytes: Uint8Array, index: TlvIndex): ByteLines {
-  const joined = joinTlvLines(bytes, index);
-  const contentEnd = (r: number) => {
-    const start = index.offsets[r] + TLV_HEADER_SIZE;
-    let end = start + index.lengths[r];
-    if (end > start && bytes[end - 1] === 0) end--; // a trailing NUL is not text
-    return end;
-  };
-  let size = 0;
-  for (let r = 0; r < index.count; r++)
-    if (index.types[r] === TYPE_STRING) size += contentEnd(r) - index.offsets[r] - TLV_HEADER_SIZE;
-  const text = new Uint8Array(size + joined.lineCount);
-  const starts = new Uint32Array(joined.lineCount);
-  let at = 0;
-  for (let i = 0; i < joined.lineCount; i++) {
-    starts[i] = at;
-    for (let r = joined.firstRecord[i]; r < joined.endRecord[i]; r++) {
-      if (index.types[r] !== TYPE_STRING) continue;
-      const start = index.offsets[r] + TLV_HEADER_SIZE;
-      text.set(bytes.subarray(start, contentEnd(r)), at);
-      at += contentEnd(r) - start;
+/** Where one joined line's bytes lie: in the buffer (one record) or in the scratch (several). */
+interface LineSpan {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
+
+/**
+ * Reads joined lines of a TLV buffer without copying the buffer: line i's
+ * bytes, its final newline, a CR before it and each record's trailing NUL
+ * excluded. The span is valid until the next call.
+ */
+class JoinedLineReader {
+  private scratch = new Uint8Array(256);
+  private readonly span: LineSpan = { bytes: this.scratch, start: 0, end: 0 };
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly index: TlvIndex,
+    readonly joined: JoinedLines,
+  ) {}
+
+  line(i: number): LineSpan {
+    const { bytes, index, joined, span } = this;
+    const { types, offsets, lengths } = index;
+    let single = -1;
+    let strings = 0;
+    for (let r = joined.firstRecord[i]; r < joined.endRecord[i] && strings < 2; r++)
+      if (types[r] === TYPE_STRING) {
+        single = r;
+        strings++;
+      }
+    if (strings === 1) {
+      span.bytes = bytes;
+      span.start = offsets[single] + TLV_HEADER_SIZE;
+      span.end = contentEnd(bytes, span.start, lengths[single]);
+    } else {
+      let at = 0;
+      for (let r = joined.firstRecord[i]; r < joined.endRecord[i]; r++) {
+        if (types[r] !== TYPE_STRING) continue;
+        const start = offsets[r] + TLV_HEADER_SIZE;
+        const end = contentEnd(bytes, start, lengths[r]);
+        if (at + end - start > this.scratch.length) {
+          const grown = new Uint8Array(Math.max(this.scratch.length * 2, at + end - start));
+          grown.set(this.scratch.subarray(0, at));
+          this.scratch = grown;
+        }
+        this.scratch.set(bytes.subarray(start, end), at);
+        at += end - start;
+      }
+      span.bytes = this.scratch;
+      span.start = 0;
+      span.end = at;
     }
-    // Each joined line ends with one newline: the record's own, or one put there.
-    if (at === starts[i] || text[at - 1] !== 0x0a) text[at++] = 0x0a;
+    if (span.end > span.start && span.bytes[span.end - 1] === 0x0a) span.end--;
+    if (span.end > span.start && span.bytes[span.end - 1] === 0x0d) span.end--;
+    return span;
   }
-  return { bytes: text.subarray(0, at), starts, count: joined.lineCount, end: Math.max(0, at - 1) };
+}
+
+/** End of a STRING record's text: a trailing NUL is not text. */
+function contentEnd(bytes: Uint8Array, start: number, length: number): number {
+  const end = start + length;
+  return end > start && bytes[end - 1] === 0 ? end - 1 : end;
+}
+
+/**
+ * A TLV buffer's joined STRING lines, classified and read on demand. Memory:
+ * the joined-line columns and one byte of kind and four of pc per line; the
+ * text stays in the buffer.
+ */
+export function* tlvVerifierLinesSteps(
+  bytes: Uint8Array,
+  index: TlvIndex,
+): Steps<VerifierLines & { joined: JoinedLines }> {
+  const joined = yield* joinTlvLinesSteps(bytes, index);
+  const reader = new JoinedLineReader(bytes, index, joined);
+  const count = joined.lineCount;
+  const kinds = new Uint8Array(count);
+  const pcs = new Int32Array(count).fill(NO_PC);
+  for (let i = 0; i < count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const { bytes: lineBytes, start, end } = reader.line(i);
+    kinds[i] = classifyLineBytes(lineBytes, start, end);
+    const pc = lastLinePc();
+    if (pc !== NO_PC) pcs[i] = pc;
+  }
+  return {
+    lineCount: count,
+    kinds,
+    pcs,
+    joined,
+    text: (i: number) => {
+      const span = reader.line(i);
+      return decodeUtf8(span.bytes, span.start, span.end);
+    },
+  };
 }
 
 /** Line i's text (newline and a CR before it excluded). decodeUtf8: a streamed log's bytes sit in a resizable buffer. */
@@ -62,18 +132,26 @@ export function byteLineText(lines: ByteLines, i: number): string {
 }
 
 /** Classified lines with their text on demand: the contract the verifier modules read. */
-export function verifierLinesOf(lines: ByteLines): VerifierLines & { source: ByteLines } {
-  const { kinds, pcs } = classifyLines(lines);
+export function verifierLinesOf(lines: ByteLines): VerifierLines {
+  return runSteps(verifierLinesOfSteps(lines));
+}
+
+export function* verifierLinesOfSteps(lines: ByteLines): Steps<VerifierLines> {
+  const { kinds, pcs } = yield* classifyLinesSteps(lines);
   return {
     lineCount: lines.count,
     kinds,
     pcs,
-    source: lines,
     text: (i: number) => byteLineText(lines, i),
   };
 }
 
 /** The whole log's lines, classified. (buildVerifierModel splits them into programs.) */
 export function buildVerifierLines(log: DecodedLog): VerifierLines {
-  return verifierLinesOf(logByteLines(log));
+  const index = log.index;
+  return runSteps(
+    index?.format === 'tlv'
+      ? tlvVerifierLinesSteps(log.bytes, index)
+      : verifierLinesOfSteps(logByteLines(log)),
+  );
 }

@@ -226,6 +226,21 @@ describe('wrapped logs', () => {
     expect(selected(tlv).verdict.error).toEqual(selected(plain).verdict.error);
     expect(selected(tlv).stats).toEqual(selected(plain).stats);
   });
+
+  it('reads the 45 MB TLV buffer of fragments in place: every line’s kind, pc and text as in its text log', () => {
+    // The buffer is the 15 MB level-2 log cut into 293,723 fragments; its lines are read where they lie.
+    const tlv = model(fixtureBytes('tlv/loop-15mb-fragments.bin.gz'));
+    const plain = model(fixtureBytes('kernel/loop-level2-15mb.bin.gz'));
+    expect(tlv.joined?.lineCount).toBe(plain.lines.lineCount);
+    expect(tlv.lines.kinds).toEqual(plain.lines.kinds);
+    expect(tlv.lines.pcs).toEqual(plain.lines.pcs);
+    for (let i = 0; i < plain.lines.lineCount; i += 101) expect(tlv.lines.text(i)).toBe(plain.lines.text(i));
+    const last = plain.lines.lineCount - 1;
+    expect(tlv.lines.text(last)).toBe(plain.lines.text(last));
+    expect(selected(tlv).verdict).toEqual(selected(plain).verdict);
+    expect(selected(tlv).insns.visitCount).toBe(selected(plain).insns.visitCount);
+    expect(selected(tlv).insns.visitStart).toEqual(selected(plain).insns.visitStart);
+  });
 });
 
 describe('bad input', () => {

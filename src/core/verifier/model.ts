@@ -6,10 +6,13 @@
  * per instruction visit, a few per pc.
  */
 import type { DecodedLog } from '../decode.ts';
-import { buildInsnTable, type InsnTable } from './insns.ts';
+import type { JoinedLines } from '../joined.ts';
+import { runSteps, type Steps } from '../steps.ts';
+import type { TlvIndex } from '../tlv.ts';
+import { buildInsnTableSteps, type InsnTable } from './insns.ts';
 import { LineKind, type VerifierLines } from './kinds.ts';
-import { logByteLines, verifierLinesOf } from './lines.ts';
-import { findRegions, type LogRegion, type Stripped, stripWrapperPrefixes } from './regions.ts';
+import { logByteLines, tlvVerifierLinesSteps, verifierLinesOfSteps } from './lines.ts';
+import { findRegionsSteps, type LogRegion, type Stripped, stripWrapperPrefixesSteps } from './regions.ts';
 import { buildSourceMap, type SourceFile } from './source.ts';
 import { buildStats, type VerifierStats } from './stats.ts';
 import { findVerdict, type VerdictResult } from './verdict.ts';
@@ -32,6 +35,8 @@ export interface VerifierProgram extends LogRegion {
 export interface VerifierModel {
   /** Every line of the file (or the TLV buffer's joined STRING lines), classified; wrappers' lines are `wrapper`. */
   lines: VerifierLines;
+  /** A TLV buffer's joined STRING lines (line i is their line i); null for text. */
+  joined: JoinedLines | null;
   programs: VerifierProgram[];
   /** Index into programs: the first rejected one, else the first. */
   defaultProgram: number;
@@ -40,36 +45,76 @@ export interface VerifierModel {
   program(name: string): VerifierProgram | null;
 }
 
+/** A text log's lines with wrapper prefixes stripped, and its program regions. */
+interface ModelLines {
+  lines: VerifierLines;
+  regions: LogRegion[];
+  stripped: Stripped;
+  joined: JoinedLines | null;
+}
+
+function* textLines(log: DecodedLog): Steps<ModelLines> {
+  const { lines: byteLines, stripped } = yield* stripWrapperPrefixesSteps(logByteLines(log));
+  const lines = yield* verifierLinesOfSteps(byteLines);
+  return { lines, regions: yield* findRegionsSteps(byteLines), stripped, joined: null };
+}
+
+/** A TLV buffer is the kernel's own: one program, no wrapper, nothing to strip. */
+function* tlvLines(bytes: Uint8Array, index: TlvIndex): Steps<ModelLines> {
+  const lines = yield* tlvVerifierLinesSteps(bytes, index);
+  const region: LogRegion = {
+    name: null,
+    wrapper: 'none',
+    startLine: 0,
+    endLine: lines.lineCount,
+    wrapperVerdict: null,
+  };
+  return {
+    lines,
+    regions: [region],
+    stripped: { timestampLines: 0, ansiSequences: 0 },
+    joined: lines.joined,
+  };
+}
+
 export function buildVerifierModel(log: DecodedLog): VerifierModel {
-  const { lines: byteLines, stripped } = stripWrapperPrefixes(logByteLines(log));
-  const lines = verifierLinesOf(byteLines);
+  return runSteps(verifierModelSteps(log));
+}
+
+/** buildVerifierModel as steps (see steps.ts): the worker builds it between requests. */
+export function* verifierModelSteps(log: DecodedLog): Steps<VerifierModel> {
+  const index = log.index;
+  const { lines, regions, stripped, joined } =
+    index?.format === 'tlv' ? yield* tlvLines(log.bytes, index) : yield* textLines(log);
   const { kinds } = lines;
   // Rotating mode kept the end: the first line is the tail of a line whose start was lost.
   if (log.truncation.mode === 'rotating' && lines.lineCount > 0 && kinds[0] === LineKind.message)
     kinds[0] = LineKind.unknown;
-  const regions = findRegions(byteLines);
   markWrapperLines(kinds, regions, lines.lineCount);
 
-  const programs = regions.map((region): VerifierProgram => {
+  const programs: VerifierProgram[] = [];
+  for (const region of regions) {
     const { startLine: start, endLine: end } = region;
     const truncation = region.wrapper === 'none' ? log.truncation : null;
     const verdict = findVerdict(lines, start, end, truncation);
+    const insns = yield* buildInsnTableSteps(lines, start, end);
     let source: SourceFile[] | null = null;
-    return {
+    programs.push({
       ...region,
       lines: sliceLines(lines, start, end),
       verdict,
-      insns: buildInsnTable(lines, start, end),
+      insns,
       stats: buildStats(lines, start, end),
       source: () => {
         source ??= buildSourceMap(lines, start, end);
         return source;
       },
-    };
-  });
+    });
+  }
   const rejected = programs.findIndex((p) => p.verdict.verdict === 'rejected');
   return {
     lines,
+    joined,
     programs,
     defaultProgram: Math.max(rejected, 0),
     stripped,

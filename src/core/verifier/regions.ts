@@ -6,6 +6,7 @@
  * colour codes in front of (or inside) lines are stripped into a cleaned copy
  * of the text, made only when the log has them; line numbers stay the file's.
  */
+import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
 import type { ByteLines } from './grammar.ts';
 import { byteLineEnd } from './grammar.ts';
 import { byteLineText } from './lines.ts';
@@ -90,10 +91,17 @@ function ansiLength(bytes: Uint8Array, at: number, end: number): number {
  * one byte read per line, one indexOf for ESC).
  */
 export function stripWrapperPrefixes(lines: ByteLines): { lines: ByteLines; stripped: Stripped } {
+  return runSteps(stripWrapperPrefixesSteps(lines));
+}
+
+export function* stripWrapperPrefixesSteps(
+  lines: ByteLines,
+): Steps<{ lines: ByteLines; stripped: Stripped }> {
   const { bytes, starts, count } = lines;
   const hasEsc = bytes.subarray(0, lines.end).indexOf(ESC) >= 0;
   let hasTimestamps = false;
   for (let i = 0; i < count && !hasTimestamps; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = starts[i];
     const c = bytes[s];
     if ((c === 0x5b || isDigit(c)) && timestampPrefix(bytes, s, byteLineEnd(lines, i)) > 0)
@@ -106,6 +114,7 @@ export function stripWrapperPrefixes(lines: ByteLines): { lines: ByteLines; stri
   const outStarts = new Uint32Array(count);
   let at = 0;
   for (let i = 0; i < count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     outStarts[i] = at;
     let k = starts[i];
     const end = byteLineEnd(lines, i);
@@ -158,6 +167,10 @@ const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) =
  * only lines that start the way a wrapper header starts.
  */
 export function findRegions(lines: ByteLines): LogRegion[] {
+  return runSteps(findRegionsSteps(lines));
+}
+
+export function* findRegionsSteps(lines: ByteLines): Steps<LogRegion[]> {
   const regions: LogRegion[] = [];
   let open: LogRegion | null = null;
   const close = (endLine: number) => {
@@ -168,6 +181,7 @@ export function findRegions(lines: ByteLines): LogRegion[] {
     }
   };
   for (let i = 0; i < lines.count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
     if (!HEADER_FIRST_BYTES.has(lines.bytes[lines.starts[i]])) continue;
     const text = byteLineText(lines, i);
     let m = LIBBPF_BEGIN.exec(text);
