@@ -45,6 +45,8 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   /^Live regs before insn:/,
   /^verification time \d+ usec\n/, // BPF_LOG_STATS
   /^arg#\d+ /, // argument checks done before insn 0
+  /^Validating \S+ func#\d+\.\.\.\n/, // level 1: a global subprogram is verified first
+  /^Func#\d+ \('[^']*'\) is /, // and its verdict (`is global and assumed valid.`, `is safe for any args…`)
   SUMMARY_LINE,
   // libbpf's report of a failed load wraps the kernel's log in lines of its own.
   /^libbpf: /,
@@ -105,6 +107,24 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
 }
 
 /**
+ * An error found before the walk (check_cfg's `unreachable insn 2`, `BPF
+ * program is too large…` at level 4) is the log's first line, followed only
+ * by stats and the summary: the whole text is in the tail window. A rotated
+ * buffer's first line is the end of a longer one: the ends of a stats line
+ * (`ification time 130 usec`), of a state (`x) R10=fp0`) or of a bracketed
+ * part are not taken for an error.
+ */
+const ERROR_ONLY_LOG =
+  /^([A-Za-z][\x20-\x7e]*)\n(?:verification time \d+ usec\n|stack depth [\d+]+\n)*processed \d+ insns [^\n]*\n?$/;
+const LINE_END_FRAGMENT = /\d+ usec$|^\S*\s?depth [\d+]+$|\bR\d+(?:_[rwD]+)?=|=fp-?\d|^[^\s(]*\)/;
+
+function isErrorOnlyLog(facts: TextFacts): boolean {
+  if (facts.textTailStart !== 0 || facts.textTail.length > 1024) return false;
+  const m = ERROR_ONLY_LOG.exec(new TextDecoder('latin1').decode(facts.textTail));
+  return m !== null && !LINE_END_FRAGMENT.test(m[1]);
+}
+
+/**
  * Decides whether a text log was truncated, by the rule that holds on every
  * captured kernel buffer (tlv-log-format.md section 2):
  *  - no NUL at all, or the first NUL is the buffer's last byte: the text filled the buffer;
@@ -143,7 +163,7 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
       rewoundBytes: lastText - terminator,
     };
   }
-  const startsAsLogStarts = startsLikeLogStart(facts.head);
+  const startsAsLogStarts = startsLikeLogStart(facts.head) || isErrorOnlyLog(facts);
   if (
     terminator === null &&
     startsAsLogStarts &&

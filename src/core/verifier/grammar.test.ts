@@ -75,6 +75,11 @@ describe('line grammar', () => {
     expect(classify(' frame1: R1=ctx() R10=fp0')[0]).toBe('state');
     expect(classify('      0: .1........ (b7) r2 = 0')[0]).toBe('liveRegs');
     expect(classify('  1  18: .1234..... (bf) r5 = r1')[0]).toBe('liveRegs');
+    // 6.18's stack liveness, after the call sites' chain: not the error of an accepted program.
+    expect(classify('(0) frame 0 insn 4 +live -16 ')[0]).toBe('liveRegs');
+    expect(classify('(0,12) frame 1 insn 3 +written -8 -16')[0]).toBe('liveRegs');
+    expect(classify('(0) live stack update done in 2 iterations')[0]).toBe('liveRegs');
+    expect(classify('(0) something else')[0]).toBe('message');
     expect(classify('mark_precise: frame0: regs=r2 stack= before 21: (07) r0 += 1')).toEqual([
       'precision',
       -1,

@@ -216,6 +216,16 @@ function classifyLine(bytes: Uint8Array, start: number, end: number): number {
     }
   }
 
+  if (c === OPEN && indent === 0 && isDigit(bytes[i + 1])) {
+    // Stack liveness (kernel/bpf/liveness.c, 6.18+), after the callchain of call sites:
+    // `(0) frame 0 insn 4 +live -16`, `(0,12) frame 1 insn 3 +written -8`, `(0) live stack update done in 2 iterations`.
+    let j = i + 1;
+    while (j < end && (isDigit(bytes[j]) || bytes[j] === 0x2c)) j++;
+    if (bytes[j] === CLOSE && bytes[j + 1] === SPACE) {
+      if (startsWithAscii(bytes, j + 2, end, 'frame ', 'live stack update done')) return LineKind.liveRegs;
+    }
+  }
+
   if (c === 0x5b /* [ */ && isDigit(bytes[i + 1])) {
     // BTF: `[1] INT a size=4 …`, `[2] Invalid kind:31`.
     let j = i + 1;

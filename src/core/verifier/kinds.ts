@@ -16,7 +16,11 @@ export const LineKind = {
   prune: 4,
   /** `; code @ file.c:42`, or the older `; code` without a location. */
   source: 5,
-  /** `Live regs before insn:` and its listing rows (look like instructions; are not visits). */
+  /**
+   * Liveness listings: `Live regs before insn:` and its rows (they look like
+   * instructions; they are not visits), and 6.18's stack liveness lines
+   * `(0) frame 0 insn 4 +live -16`, `(0) live stack update done in 2 iterations`.
+   */
   liveRegs: 6,
   /** Precision backtracking: `mark_precise: frame0: …`, `last_idx N first_idx M`, `regs=… stack=… before N: …`. */
   precision: 7,

@@ -7,6 +7,7 @@
  */
 import type { TruncationVerdict } from '../types.ts';
 import { LineKind, NO_PC, TRACE_KINDS, type VerifierLines } from './kinds.ts';
+import { parseSummary } from './stats.ts';
 
 export type Verdict = 'accepted' | 'rejected' | 'unknown';
 
@@ -125,6 +126,12 @@ export function findVerdict(
       summaryLine,
       truncation: truncationNote,
     };
+  }
+  const counts = summaryLine === null ? null : parseSummary(lines.text(summaryLine));
+  if (counts && counts.processed > counts.limit) {
+    // Past the limit the verifier stops with `BPF program is too large`: the load failed whatever the log kept.
+    const why = `The summary counts ${counts.processed} instructions processed, past the limit of ${counts.limit}: the verifier rejects such a program as too large (E2BIG). Its error line is not in the log.`;
+    return { verdict: 'rejected', reason: why, error: null, summaryLine, truncation: truncationNote };
   }
   if (summaryLine !== null) {
     return {

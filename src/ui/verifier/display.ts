@@ -55,7 +55,7 @@ export const KIND_LABELS: Record<LineKindName, string> = {
   state: 'state',
   prune: 'pruned',
   source: 'source',
-  liveRegs: 'live regs',
+  liveRegs: 'liveness',
   precision: 'precision',
   func: 'func',
   btf: 'BTF',
