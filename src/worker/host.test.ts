@@ -421,5 +421,16 @@ describe('the verifier model', () => {
     expect(rows).toHaveLength(5);
     expect(await verdict).toMatchObject({ verdict: 'rejected', error: { pc: 9 } });
     expect(order).toEqual(['rows', 'verdict']);
+    // The source map too is built in slices, on its first request.
+    const source = h.value({ kind: 'source', program: null }, 1).then((files) => {
+      order.push('source');
+      return files;
+    });
+    // Its first slice runs at once; the rows request comes at its first yield.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await h.value({ kind: 'rows', start: 0, count: 5 }, 1)).toHaveLength(5);
+    order.push('rows');
+    expect((await source).length).toBeGreaterThan(0);
+    expect(order).toEqual(['rows', 'verdict', 'rows', 'source']);
   });
 });

@@ -382,7 +382,7 @@ export class WorkerHost {
     recordOfLine: async (r, job) => (await this.verifier(job)).recordOfLine(r.line),
     stateAt: async (r, job) => (await this.verifier(job)).stateAt(r.line),
     defChain: async (r, job) => (await this.verifier(job)).defChain(r.line, r.operand),
-    source: async (r, job) => (await this.verifier(job)).source(r.program),
+    source: async (r, job) => (await this.verifier(job)).source(r.program, job),
     sourceLineOf: async (r, job) => (await this.verifier(job)).sourceLineOf(r.line),
     pcLine: async (r, job) => (await this.verifier(job)).pcLine(r.program, r.pc),
   };

@@ -4,6 +4,7 @@
  * which is also the page's sign that the worker is alive.
  */
 
+import type { Steps } from '../core/steps.ts';
 import type { LogSummary } from './protocol.ts';
 
 /** Thrown out of a job that was cancelled or replaced; the worker answers it as 'cancelled'. */
@@ -33,6 +34,31 @@ export function yieldToEventLoop(): Promise<void> {
     waiting.push(resolve);
     channel?.port2.postMessage(0);
   });
+}
+
+/**
+ * Runs a core pass written as steps (core/steps.ts) in slices of SLICE_MS,
+ * yielding to the event loop between them so other requests are answered;
+ * `afterYield` may throw to stop (Cancelled). Returns the value and the time
+ * spent in the pass itself, the waits between slices left out.
+ */
+export async function runInSlices<T>(
+  steps: Steps<T>,
+  afterYield: () => void = () => {},
+): Promise<{ value: T; busyMs: number }> {
+  let busyMs = 0;
+  let sliceStart = performance.now();
+  let next = steps.next();
+  while (!next.done) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      busyMs += performance.now() - sliceStart;
+      await yieldToEventLoop();
+      afterYield();
+      sliceStart = performance.now();
+    }
+    next = steps.next();
+  }
+  return { value: next.value, busyMs: busyMs + performance.now() - sliceStart };
 }
 
 export type ProgressSink = (done: number, total: number | null, label: string, partial?: LogSummary) => void;

@@ -34,7 +34,7 @@ import {
 } from '../core/index.ts';
 import { LineKind } from '../core/verifier/kinds.ts';
 import { verifierModelSteps } from '../core/verifier/model.ts';
-import { Cancelled, detachedJob, type Job, SLICE_MS, yieldToEventLoop } from './job.ts';
+import { Cancelled, detachedJob, type Job, runInSlices, yieldToEventLoop } from './job.ts';
 import type {
   HexPage,
   LineData,
@@ -236,22 +236,11 @@ export class LogSession {
       const build = this.whole.then(async () => {
         await yieldToEventLoop();
         const log = this.log;
-        const steps = verifierModelSteps(log);
-        // The build's own time, slices summed: the waits between them are other requests'.
-        let busy = 0;
-        let sliceStart = now();
-        let next = steps.next();
-        while (!next.done) {
-          if (now() - sliceStart >= SLICE_MS) {
-            busy += now() - sliceStart;
-            await yieldToEventLoop();
-            if (this.log !== log) throw new Cancelled('a newer log replaced this one');
-            sliceStart = now();
-          }
-          next = steps.next();
-        }
-        const model = next.value;
-        const session = VerifierSession.build(log, model, busy + now() - sliceStart);
+        // buildMs is the build's own time: the waits between slices are other requests'.
+        const { value: model, busyMs } = await runInSlices(verifierModelSteps(log), () => {
+          if (this.log !== log) throw new Cancelled('a newer log replaced this one');
+        });
+        const session = VerifierSession.build(log, model, busyMs);
         if (this.log === log) this.verifierReady = session;
         return session;
       });

@@ -41,6 +41,7 @@ import type {
   StateView,
   VerdictView,
 } from '../core/verifier/view.ts';
+import { detachedJob, type Job, runInSlices } from './job.ts';
 
 const KIND_COUNT = LINE_KIND_NAMES.length;
 /** How far back a line's source quote is looked for. */
@@ -492,11 +493,12 @@ export class VerifierSession {
     };
   }
 
-  source(programIndex: number | null): SourceFileView[] {
+  /** Built on first call, in slices (a 1 GiB log's map takes a second); `job` can stop it. */
+  async source(programIndex: number | null, job: Job = detachedJob()): Promise<SourceFileView[]> {
     const program = this.programAt(programIndex);
     if (!program) return [];
-    return program
-      .source()
+    const { value: files } = await runInSlices(program.sourceSteps(), () => job.check());
+    return files
       .filter((f) => f.file !== null)
       .map((f) => ({
         file: f.file as string,

@@ -13,7 +13,7 @@ import { buildInsnTableSteps, type InsnTable } from './insns.ts';
 import { LineKind, type VerifierLines } from './kinds.ts';
 import { logByteLines, tlvVerifierLinesSteps, verifierLinesOfSteps } from './lines.ts';
 import { findRegionsSteps, type LogRegion, type Stripped, stripWrapperPrefixesSteps } from './regions.ts';
-import { buildSourceMap, type SourceFile } from './source.ts';
+import { buildSourceMapSteps, type SourceFile } from './source.ts';
 import { buildStats, type VerifierStats } from './stats.ts';
 import { findVerdict, type VerdictResult } from './verdict.ts';
 
@@ -30,6 +30,8 @@ export interface VerifierProgram extends LogRegion {
   stats: VerifierStats;
   /** The source map, built on first call. */
   source(): SourceFile[];
+  /** The same, as steps (see steps.ts): the worker builds it between requests. */
+  sourceSteps(): Steps<SourceFile[]>;
 }
 
 export interface VerifierModel {
@@ -99,16 +101,18 @@ export function* verifierModelSteps(log: DecodedLog): Steps<VerifierModel> {
     const verdict = findVerdict(lines, start, end, truncation);
     const insns = yield* buildInsnTableSteps(lines, start, end);
     let source: SourceFile[] | null = null;
+    function* sourceSteps(): Steps<SourceFile[]> {
+      source ??= yield* buildSourceMapSteps(lines, start, end);
+      return source;
+    }
     programs.push({
       ...region,
       lines: sliceLines(lines, start, end),
       verdict,
       insns,
       stats: buildStats(lines, start, end),
-      source: () => {
-        source ??= buildSourceMap(lines, start, end);
-        return source;
-      },
+      source: () => runSteps(sourceSteps()),
+      sourceSteps,
     });
   }
   const rejected = programs.findIndex((p) => p.verdict.verdict === 'rejected');
