@@ -45,6 +45,8 @@ test('an empty file: the banner says "empty", and the app stays usable', async (
   await expect(banner(page)).toBeVisible();
   await expect(banner(page)).toContainText(/empty/i);
   await expect(codes(page)).toContainText([t.diagnostic as string]);
+  // Only that: an empty file is not one past the 1 GiB cap.
+  await expect(codes(page)).toHaveCount(1);
   await expect(page.getByTestId('format')).toHaveText('none');
   await expect(table(page).locator('[data-record-index]')).toHaveCount(0);
   // Keys on an empty table do nothing harmful.

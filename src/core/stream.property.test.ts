@@ -81,6 +81,20 @@ const tlvFiles = tlvCases()
   .map((t) => t.binFile)
   .filter((f) => !f.endsWith('.gz'));
 
+describe('empty chunks', () => {
+  it('hold nothing to keep: an empty file is "empty", not past the cap; empty chunks between others change nothing', () => {
+    const empty = new LogStream();
+    expect(empty.push(new Uint8Array(0))).toBe(true);
+    expect(empty.finish().diagnostics.map((d) => d.code)).toEqual(['empty']);
+    const bytes = fixtureBytes('kernel/null-deref.bin');
+    const stream = new LogStream();
+    for (const part of [bytes.subarray(0, 100), new Uint8Array(0), bytes.subarray(100)])
+      expect(stream.push(part)).toBe(true);
+    const whole = new DecodedLog(bytes);
+    expect(stream.finish().diagnostics).toEqual(whole.diagnostics);
+  });
+});
+
 describe('the corpus fed in chunks', () => {
   it('indexes every small kernel text buffer and TLV buffer one byte at a time exactly as whole', () => {
     for (const file of [...kernelFiles, ...tlvFiles]) {

@@ -117,6 +117,8 @@ export class LogStream {
 
   /** Keeps and indexes the next bytes. Returns false once the cap is reached (stop reading). */
   push(chunk: Uint8Array): boolean {
+    // An empty chunk (an empty file's only one) holds nothing to keep: it is not the cap.
+    if (chunk.length === 0) return this.store.dropped === 0;
     const from = this.store.length;
     const taken = this.store.append(chunk);
     if (taken === 0) return false;

@@ -62,6 +62,27 @@ describe('text logs', () => {
     }
   });
 
+  it('calls a saved log complete with CRLF line ends, or with a CI runner’s timestamps and colours', () => {
+    for (const name of ['null-deref.bin', 'stats-level1.bin', 'ok-level2.bin.gz']) {
+      const raw = fixtureBytes(`kernel/${name}`);
+      const text = new TextDecoder().decode(raw.subarray(0, raw.indexOf(0)));
+      const crlf = new DecodedLog(enc.encode(text.replace(/\n/g, '\r\n')));
+      expect(crlf.truncation, name).toMatchObject({ truncated: false, mode: null });
+      const ci = text
+        .split('\n')
+        .map((line, i) =>
+          line ? `2026-12-04T10:00:${String(i % 60).padStart(2, '0')}.1234567Z \x1b[36m${line}\x1b[0m` : line,
+        )
+        .join('\n');
+      const log = new DecodedLog(enc.encode(ci));
+      expect(log.truncation, name).toMatchObject({ truncated: false, mode: null });
+      // Colour codes are text, not the binary bytes that say "not a log".
+      expect(log.diagnostics.map((d) => d.code)).not.toContain('binary-text');
+      // Cut at the start, it is still a rotated buffer's end.
+      expect(new DecodedLog(enc.encode(ci.slice(40))).truncation.mode, name).toBe('rotating');
+    }
+  });
+
   it('calls libbpf’s report of a failed load complete when the kernel’s log in it is whole', () => {
     const report = libbpfReport('null-deref.bin', 'xdp_null_deref');
     expect(new DecodedLog(report).truncation).toMatchObject({ truncated: false, mode: null });

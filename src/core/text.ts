@@ -52,9 +52,23 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   /^libbpf: /,
 ];
 
+/** ANSI colour codes and a CI runner's timestamp in front of a line (the verifier model strips them the same way). */
+const LINE_PREFIX =
+  /^(?:\x1b\[[0-9;]*[A-Za-z])*(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? |\[\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?\] )?(?:\x1b\[[0-9;]*[A-Za-z])*/;
+
+/** A line as the verifier wrote it: CI prefix, colour codes and a CR before the newline removed. */
+function bareLine(line: string): string {
+  return line
+    .replace(LINE_PREFIX, '')
+    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+    .replace(/\r$/, '');
+}
+
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
 export function startsLikeLogStart(head: string): boolean {
-  return LOG_START_PATTERNS.some((re) => re.test(head));
+  const newline = head.indexOf('\n');
+  const first = newline < 0 ? bareLine(head) : `${bareLine(head.slice(0, newline))}\n`;
+  return LOG_START_PATTERNS.some((re) => re.test(first));
 }
 
 /** What the verdict needs from the whole buffer, gathered as the bytes go by. */
@@ -70,7 +84,7 @@ interface TextFacts {
   notTextAfter: boolean;
   /** Bytes of earlier output a rewind left after the NUL (see TextIndexBuilder.scanAfterNul). */
   staleText: number;
-  /** The text's first 64 bytes, decoded. */
+  /** The text's first 160 bytes, decoded (room for a CI timestamp before the first line). */
   head: string;
   /** The text's last bytes (up to TEXT_TAIL_BYTES) and the offset the first of them is at. */
   textTail: Uint8Array;
@@ -90,10 +104,10 @@ interface TextFacts {
 function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number): boolean {
   // In libbpf's output the kernel's log ends at libbpf's closing marker.
   const tailFrom = Math.max(0, textLength - 4096);
-  const marker = new TextDecoder('latin1')
-    .decode(tail.subarray(tailFrom - tailStart))
-    .lastIndexOf(`\n${LIBBPF_LOG_END_LINE}\n`);
-  const logEnd = marker < 0 ? textLength : tailFrom + marker + 1;
+  const window = new TextDecoder('latin1').decode(tail.subarray(tailFrom - tailStart));
+  // The marker's line may carry a CI timestamp or colour codes: the log ends where that line starts.
+  const marker = window.lastIndexOf(LIBBPF_LOG_END_LINE);
+  const logEnd = marker < 0 ? textLength : tailFrom + window.lastIndexOf('\n', marker) + 1;
   if (logEnd < 2) return false;
   const newline = tail[logEnd - 1 - tailStart] === NEWLINE;
   const end = newline ? logEnd - 1 : logEnd;
@@ -102,7 +116,7 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   if (found < 0 && tailStart > 0) return false;
   const lineStart = tailStart + found + 1;
   if (end - lineStart > 256) return false;
-  const line = new TextDecoder().decode(tail.subarray(lineStart - tailStart, end - tailStart));
+  const line = bareLine(new TextDecoder().decode(tail.subarray(lineStart - tailStart, end - tailStart)));
   return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
 
@@ -120,7 +134,7 @@ const LINE_END_FRAGMENT = /\d+ usec$|^\S*\s?depth [\d+]+$|\bR\d+(?:_[rwD]+)?=|=f
 
 function isErrorOnlyLog(facts: TextFacts): boolean {
   if (facts.textTailStart !== 0 || facts.textTail.length > 1024) return false;
-  const m = ERROR_ONLY_LOG.exec(new TextDecoder('latin1').decode(facts.textTail));
+  const m = ERROR_ONLY_LOG.exec(new TextDecoder('latin1').decode(facts.textTail).replace(/\r\n/g, '\n'));
   return m !== null && !LINE_END_FRAGMENT.test(m[1]);
 }
 
@@ -509,7 +523,7 @@ export class TextIndexBuilder {
     const tail = this.textTail.bytes();
     const tailStart = textLength - tail.length;
     const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
-    const head = new TextDecoder().decode(this.head.subarray(0, Math.min(textLength, 64)));
+    const head = new TextDecoder().decode(this.head.subarray(0, Math.min(textLength, 160)));
     const staleText =
       this.staleNotText || this.staleLastText < 0 || terminator === null
         ? 0
@@ -607,6 +621,8 @@ function firstControlByte(
   for (const [bytes, start, from, to] of ranges) {
     for (let i = from; i < to; i++) {
       const c = bytes[i - start];
+      // ESC [ starts an ANSI colour code: a CI log saved with its colours is still text.
+      if (c === 0x1b && i + 1 < to && bytes[i + 1 - start] === 0x5b) continue;
       if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return { offset: i, value: c };
     }
   }
