@@ -54,14 +54,18 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
 
 /** ANSI colour codes and a CI runner's timestamp in front of a line (the verifier model strips them the same way). */
 const LINE_PREFIX =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI codes begin with ESC.
   /^(?:\x1b\[[0-9;]*[A-Za-z])*(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? |\[\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?\] )?(?:\x1b\[[0-9;]*[A-Za-z])*/;
 
 /** A line as the verifier wrote it: CI prefix, colour codes and a CR before the newline removed. */
 function bareLine(line: string): string {
-  return line
-    .replace(LINE_PREFIX, '')
-    .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
-    .replace(/\r$/, '');
+  return (
+    line
+      .replace(LINE_PREFIX, '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI codes begin with ESC.
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
+      .replace(/\r$/, '')
+  );
 }
 
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */

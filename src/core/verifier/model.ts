@@ -47,7 +47,7 @@ export interface VerifierModel {
   program(name: string): VerifierProgram | null;
 }
 
-/** A text log's lines with wrapper prefixes stripped, and its program regions. */
+/** The classified lines, the program regions in them, and what was stripped to read them. */
 interface ModelLines {
   lines: VerifierLines;
   regions: LogRegion[];
@@ -55,6 +55,7 @@ interface ModelLines {
   joined: JoinedLines | null;
 }
 
+/** A text log: wrapper prefixes (CI timestamps, colour) stripped, then programs found by their wrappers. */
 function* textLines(log: DecodedLog): Steps<ModelLines> {
   const { lines: byteLines, stripped } = yield* stripWrapperPrefixesSteps(logByteLines(log));
   const lines = yield* verifierLinesOfSteps(byteLines);
