@@ -139,6 +139,8 @@ async function opened(
 ): Promise<boolean> {
   // A streamed open was shown from its first rows: the view the user set meanwhile stays.
   const streamed = streamingShown === generation;
+  // The record the open asked for (a deep link's): still selected at the end, it is scrolled to again.
+  const requested = view.rec;
   let followEnd = false;
   if (streamed) {
     streamingShown = -1;
@@ -152,8 +154,10 @@ async function opened(
       view.types === null &&
       (!sort || (sort.column === 'index' && !sort.desc));
   }
-  // A deep-linked record past what had arrived could not be scrolled to during the stream: now it can.
-  const unlocated = streamed && view.rec !== null && state().selectedPosition < 0;
+  // A deep-linked record past what had arrived could not be scrolled to during the stream, and one
+  // that was may have been scrolled away from by the rows arriving: scroll to it now, unless the
+  // user chose another record meanwhile.
+  const unlocated = streamed && view.rec !== null && (state().selectedPosition < 0 || view.rec === requested);
   markShown(generation);
   shownSource = source;
   set({
