@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureBytes } from '../testing/fixtures.ts';
 import { DecodedLog } from './decode.ts';
 import { encodeTlv, type TlvMessage } from './encode.ts';
-import { joinedLineText, joinTlvLines, NO_LINE } from './joined.ts';
+import { joinedLineText, joinTlvLines, lineOfRecord, NO_LINE } from './joined.ts';
 import { type TlvIndex, TYPE_STRING } from './tlv.ts';
 
 const stringMessage = (text: string): TlvMessage => ({
@@ -34,6 +34,12 @@ describe('joined view of STRING fragments', () => {
     const joined = joinedText(fragments);
     expect(joined.length).toBe(kernel.recordCount);
     for (let i = 0; i < joined.length; i += 997) expect(joined[i]).toBe(kernel.recordText(i));
+    // Each fragment maps back to its line, as a walk over the lines' record ranges finds it.
+    const index = fragments.index as TlvIndex;
+    const lines = joinTlvLines(fragments.bytes, index);
+    for (let i = 0; i < lines.lineCount; i += 97)
+      for (let r = lines.firstRecord[i]; r < lines.endRecord[i]; r++)
+        expect(lineOfRecord(lines, index, r)).toBe(index.types[r] === TYPE_STRING ? i : NO_LINE);
     expect(joined[joined.length - 1]).toBe(kernel.recordText(kernel.recordCount - 1));
   });
 
@@ -56,7 +62,14 @@ describe('joined view of STRING fragments', () => {
     const index = log.index as TlvIndex;
     const lines = joinTlvLines(bytes, index);
     expect(lines.lineCount).toBe(3);
-    expect(Array.from(lines.lineOfRecord)).toEqual([0, NO_LINE, 0, 1, 2, NO_LINE]);
+    expect(Array.from({ length: 6 }, (_, r) => lineOfRecord(lines, index, r))).toEqual([
+      0,
+      NO_LINE,
+      0,
+      1,
+      2,
+      NO_LINE,
+    ]);
     expect(Array.from(lines.firstRecord)).toEqual([0, 3, 4]);
     expect(Array.from(lines.endRecord)).toEqual([3, 4, 5]);
     expect(joinedText(log)).toEqual(['0: (b7) r0 = 0   ; R0=0', '1: (95) exit', 'tail without newline']);

@@ -15,8 +15,6 @@ export interface JoinedLines {
   lineCount: number;
   firstRecord: Uint32Array;
   endRecord: Uint32Array;
-  /** For each record, the joined line it belongs to; -1 (as 0xffffffff) for non-STRING records. */
-  lineOfRecord: Uint32Array;
 }
 
 export const NO_LINE = 0xffffffff;
@@ -29,7 +27,6 @@ export function* joinTlvLinesSteps(bytes: Uint8Array, index: TlvIndex): Steps<Jo
   const { count, types, offsets, lengths } = index;
   const first = growableU32(Math.max(16, count >>> 1));
   const endRec = growableU32(Math.max(16, count >>> 1));
-  const lineOfRecord = new Uint32Array(count).fill(NO_LINE);
   let open = -1; // first record of the line being built, or -1
 
   const close = (end: number) => {
@@ -46,13 +43,30 @@ export function* joinTlvLinesSteps(bytes: Uint8Array, index: TlvIndex): Steps<Jo
       continue;
     }
     if (open < 0) open = r;
-    lineOfRecord[r] = first.length;
     let last = offsets[r] + TLV_HEADER_SIZE + lengths[r] - 1;
     if (lengths[r] > 0 && bytes[last] === 0) last--; // a trailing NUL is not text
     if (last >= offsets[r] + TLV_HEADER_SIZE && bytes[last] === 0x0a) close(r + 1);
   }
   close(count);
-  return { lineCount: first.length, firstRecord: first.view(), endRecord: endRec.view(), lineOfRecord };
+  return { lineCount: first.length, firstRecord: first.view(), endRecord: endRec.view() };
+}
+
+/**
+ * The joined line STRING record `record` belongs to, or NO_LINE (other types
+ * belong to none). A binary search over the lines' first records: no column
+ * per record (74 MB for a 1 GiB buffer of fragments).
+ */
+export function lineOfRecord(lines: JoinedLines, index: TlvIndex, record: number): number {
+  if (record < 0 || record >= index.count || index.types[record] !== TYPE_STRING) return NO_LINE;
+  const { firstRecord, endRecord } = lines;
+  let lo = 0;
+  let hi = lines.lineCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (firstRecord[mid] <= record) lo = mid;
+    else hi = mid - 1;
+  }
+  return lines.lineCount > 0 && firstRecord[lo] <= record && record < endRecord[lo] ? lo : NO_LINE;
 }
 
 /** Text of joined line i, without its final newline. */

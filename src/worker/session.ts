@@ -20,6 +20,7 @@ import {
   type JoinedLines,
   joinedLineText,
   joinTlvLines,
+  lineOfRecord,
   lineRange,
   logTail,
   NO_LINE,
@@ -671,7 +672,7 @@ export class LogSession {
       text: log.recordText(i),
       nulTerminated: type === TYPE_STRING && end > start && log.bytes[end - 1] === 0,
       endCount: type === TYPE_END ? (index?.end?.count ?? null) : null,
-      line: lines ? (lines.lineOfRecord[i] === NO_LINE ? -1 : lines.lineOfRecord[i]) : i,
+      line: lines ? lineOrMinusOne(lineOfRecord(lines, this.tlv as TlvIndex, i)) : i,
     };
   }
 
@@ -802,3 +803,5 @@ function previewText(bytes: Uint8Array): string {
   }
   return out;
 }
+
+const lineOrMinusOne = (line: number) => (line === NO_LINE ? -1 : line);

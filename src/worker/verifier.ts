@@ -16,6 +16,7 @@ import {
   type JoinedLines,
   LINE_KIND_NAMES,
   LineKind,
+  lineOfRecord,
   NO_LINE,
   NO_PC,
   type Operand,
@@ -24,6 +25,7 @@ import {
   parseSourceLine,
   type StateEntry,
   splitInsnLine,
+  type TlvIndex,
   VERIFIER_KINDS,
   type VerifierModel,
   type VerifierProgram,
@@ -157,7 +159,7 @@ export class VerifierSession {
   lineIndexOfRecord(record: number): number {
     if (!Number.isInteger(record) || record < 0 || record >= this.log.recordCount) return -1;
     if (!this.joined) return record < this.lineCount ? record : -1;
-    const line = this.joined.lineOfRecord[record];
+    const line = lineOfRecord(this.joined, this.log.index as TlvIndex, record);
     return line === NO_LINE ? -1 : line;
   }
 
