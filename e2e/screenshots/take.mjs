@@ -70,10 +70,13 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(here, 'verifier-verdict.png') });
 
-  page = await openSample(browser, 'ok-level2.bin.gz');
+  // The 71 MB log: its loop's 16 pcs were visited 100,000 times each, the rest once.
+  page = await openSample(browser, 'too-large-71mb.bin.gz');
+  await page.waitForSelector('[data-testid=verdict][data-verdict=rejected]', { timeout: 60_000 });
   await page.getByRole('tab', { name: 'Instructions' }).click();
+  await page.waitForSelector('[data-testid=insn-view] [data-visits]');
   await page.click('[data-testid=insn-view] [data-sort=visits]');
-  await page.waitForTimeout(400);
+  await page.waitForTimeout(600);
   await page.screenshot({ path: join(here, 'verifier-instructions.png') });
 
   page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
