@@ -96,14 +96,15 @@ export class DecodedLog {
   }
 
   /** The record's text: STRING contents without a trailing NUL, or the line. Null for other TLV types. */
-  recordText(i: number): string | null {
+  recordText(i: number, maxBytes = Number.POSITIVE_INFINITY): string | null {
     const index = this.index as TlvIndex | TextIndex;
     let [start, end] = this.contentRange(i);
     if (index.format === 'tlv') {
       if (index.types[i] !== TYPE_STRING) return null;
       if (end > start && this.bytes[end - 1] === 0) end--;
     }
-    return decodeUtf8(this.bytes, start, end);
+    // `maxBytes`: the first bytes only (a 1 GiB line is longer than V8's longest string).
+    return decodeUtf8(this.bytes, start, Math.min(end, start + maxBytes));
   }
 
   /** The raw bytes of a record, header included for TLV. */

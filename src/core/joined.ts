@@ -70,13 +70,23 @@ export function lineOfRecord(lines: JoinedLines, index: TlvIndex, record: number
 }
 
 /** Text of joined line i, without its final newline. */
-export function joinedLineText(bytes: Uint8Array, index: TlvIndex, lines: JoinedLines, i: number): string {
+export function joinedLineText(
+  bytes: Uint8Array,
+  index: TlvIndex,
+  lines: JoinedLines,
+  i: number,
+  /** Past this many bytes the text is cut, with an ellipsis (a line of a million fragments). */
+  maxBytes = Number.POSITIVE_INFINITY,
+): string {
   let text = '';
+  let budget = maxBytes;
   for (let r = lines.firstRecord[i]; r < lines.endRecord[i]; r++) {
     if (index.types[r] !== TYPE_STRING) continue;
     const start = index.offsets[r] + TLV_HEADER_SIZE;
     let end = start + index.lengths[r];
     if (end > start && bytes[end - 1] === 0) end--;
+    if (end - start > budget) return `${text}${decodeUtf8(bytes, start, start + budget)}…`;
+    budget -= end - start;
     text += decodeUtf8(bytes, start, end);
   }
   return text.endsWith('\n') ? text.slice(0, -1) : text;

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { HEX_ROW_BYTES, hexDump, hexStream, TYPE_END, TYPE_STRING, typeName } from '../core/index.ts';
-import type { RecordDetail } from '../worker/protocol.ts';
+import { RECORD_TEXT_BYTES, type RecordDetail } from '../worker/protocol.ts';
 import { fetchBytes } from './actions.ts';
 import { copyText, hex8, n, typeText } from './format.ts';
 import { HexRow } from './HexRows.tsx';
@@ -155,6 +155,12 @@ export function DetailPane() {
         </tbody>
       </table>
       {detail.text !== null && <pre className="record-text">{detail.text}</pre>}
+      {detail.textCut > 0 && (
+        <p className="muted" data-testid="record-text-cut">
+          The text is cut after its first {n(RECORD_TEXT_BYTES)} bytes ({n(detail.textCut)} more): the Buffer
+          hex tab shows every byte.
+        </p>
+      )}
       <div className="copy-buttons">
         <button
           type="button"

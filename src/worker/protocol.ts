@@ -118,6 +118,8 @@ export interface RecordDetail {
   /** [start, end) of the contents. */
   contents: [number, number];
   text: string | null;
+  /** Bytes of the text left out of `text` (a record past RECORD_TEXT_BYTES); 0 when it is whole. */
+  textCut: number;
   /** TLV STRING whose last content byte is a NUL (dropped from the text). */
   nulTerminated: boolean;
   /** END's count (TLV END only). */
@@ -125,6 +127,15 @@ export interface RecordDetail {
   /** Joined line this record belongs to, or -1. */
   line: number;
 }
+
+/**
+ * Text sent to the page is cut: a 5 MB line costs the page seconds of layout,
+ * and a 1 GiB one is past V8's longest string. Log rows and the Text tab's
+ * lines get LINE_TEXT_BYTES, the record pane RECORD_TEXT_BYTES; the hex views
+ * show every byte.
+ */
+export const LINE_TEXT_BYTES = 4096;
+export const RECORD_TEXT_BYTES = 64 << 10;
 
 export interface LineData {
   line: number;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { encodeTlv, type TlvMessage } from '../core/index.ts';
 import { fixtureBytes, fixtureRaw } from '../testing/fixtures.ts';
+import { stringMessage } from '../testing/messages.ts';
+import { LINE_TEXT_BYTES, RECORD_TEXT_BYTES } from './protocol.ts';
 import { LogSession } from './session.ts';
 
 const open = (name: string) => LogSession.open(fixtureRaw(name), name);
@@ -199,5 +202,46 @@ describe('search without a copy (logs past LogSession.searchCopyMaxBytes)', () =
     const { copied, direct } = await views(relative, query, regex);
     expect(direct).toEqual(copied);
     if (query !== 'fp0\n\u0001') expect(direct.length).toBeGreaterThan(0);
+  });
+});
+
+describe('text sent to the page is cut, so a giant line cannot freeze it', () => {
+  // A real log's lines run together into one 5 MB line (newlines turned to spaces), then its summary.
+  const kernel = fixtureBytes('kernel/loop-level2-15mb.bin.gz');
+  const body = kernel.slice(0, 5 << 20).map((b) => (b === 0x0a || b === 0 ? 0x20 : b));
+  const summary = new TextEncoder().encode('\nprocessed 9 insns (limit 1000000)\n');
+  const bytes = new Uint8Array(body.length + summary.length);
+  bytes.set(body);
+  bytes.set(summary, body.length);
+
+  it('a text log: the record pane gets 64 KiB and says how much more; rows and lines get 4 KiB', async () => {
+    const s = await LogSession.open(bytes, 'one-line.log');
+    const detail = s.record(0);
+    expect(detail?.textCut).toBe(body.length - RECORD_TEXT_BYTES);
+    expect(detail?.text?.length).toBe(RECORD_TEXT_BYTES + 1);
+    expect(detail?.text?.endsWith('…')).toBe(true);
+    expect(s.record(1)).toMatchObject({ textCut: 0, text: 'processed 9 insns (limit 1000000)' });
+    const [line] = s.lines(0, 1);
+    expect(line.text.length).toBe(LINE_TEXT_BYTES + 1);
+    expect(line.text.startsWith('func#0 @0 ')).toBe(true);
+    // The verifier's reading of the row: its start, no instruction parsed out of 5 MB.
+    await s.verifier();
+    const [row] = s.rows(0, 1);
+    expect(row.verifier).toMatchObject({ kind: 'func', insn: null, stateTail: null });
+    expect(row.verifier?.text.length).toBe(LINE_TEXT_BYTES + 1);
+  });
+
+  it('a TLV line of many fragments: its first 4 KiB', async () => {
+    const pieces: TlvMessage[] = [];
+    const text = new TextDecoder().decode(body.subarray(0, 1 << 20));
+    for (let at = 0; at < text.length; at += 100) pieces.push(stringMessage(text.slice(at, at + 100)));
+    pieces.push(stringMessage('\n'));
+    const s = await LogSession.open(encodeTlv(pieces).bytes, 'fragments.bin');
+    const [line] = s.lines(0, 1);
+    expect(line.text.length).toBe(LINE_TEXT_BYTES + 1);
+    expect(line.text.slice(0, 100)).toBe(text.slice(0, 100));
+    await s.verifier();
+    const [row] = s.rows(0, 1);
+    expect(row.verifier?.text.length).toBe(LINE_TEXT_BYTES + 1);
   });
 });

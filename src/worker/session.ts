@@ -36,24 +36,30 @@ import {
 import { LineKind } from '../core/verifier/kinds.ts';
 import { verifierModelSteps } from '../core/verifier/model.ts';
 import { Cancelled, detachedJob, type Job, runInSlices, yieldToEventLoop } from './job.ts';
-import type {
-  HexPage,
-  LineData,
-  LogSummary,
-  OpenOptions,
-  RecordDetail,
-  RowData,
-  ShareMode,
-  ShareResult,
-  SortSpec,
-  TypeCount,
-  ViewFilter,
-  ViewResult,
+import {
+  type HexPage,
+  LINE_TEXT_BYTES,
+  type LineData,
+  type LogSummary,
+  type OpenOptions,
+  RECORD_TEXT_BYTES,
+  type RecordDetail,
+  type RowData,
+  type ShareMode,
+  type ShareResult,
+  type SortSpec,
+  type TypeCount,
+  type ViewFilter,
+  type ViewResult,
 } from './protocol.ts';
 import { compilePattern } from './regex.ts';
 import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
+/** Bytes [start, end) as text, cut to `max` bytes with an ellipsis. */
+function clippedText(bytes: Uint8Array, start: number, end: number, max: number): string {
+  return end - start > max ? `${decodeUtf8(bytes, start, start + max)}…` : decodeUtf8(bytes, start, end);
+}
 const SEARCH_CHUNK_BYTES = 2 << 20;
 /**
  * Past this, no search copy (one char per byte: as big as the text) is
@@ -662,6 +668,8 @@ export class LogSession {
     const offset = log.recordOffset(i);
     const type = log.recordType(i);
     const lines = this.joinedLines();
+    const isText = type === null || type === TYPE_STRING;
+    const textCut = isText ? Math.max(0, end - start - RECORD_TEXT_BYTES) : 0;
     return {
       index: i,
       offset,
@@ -669,7 +677,8 @@ export class LogSession {
       length: log.recordLength(i),
       header: index ? [offset, offset + TLV_HEADER_SIZE] : null,
       contents: [start, end],
-      text: log.recordText(i),
+      text: textCut > 0 ? `${log.recordText(i, RECORD_TEXT_BYTES)}…` : log.recordText(i),
+      textCut,
       nulTerminated: type === TYPE_STRING && end > start && log.bytes[end - 1] === 0,
       endCount: type === TYPE_END ? (index?.end?.count ?? null) : null,
       line: lines ? lineOrMinusOne(lineOfRecord(lines, this.tlv as TlvIndex, i)) : i,
@@ -736,7 +745,7 @@ export class LogSession {
       if (lines) {
         out.push({
           line: l,
-          text: joinedLineText(this.log.bytes, this.tlv as TlvIndex, lines, l),
+          text: joinedLineText(this.log.bytes, this.tlv as TlvIndex, lines, l, LINE_TEXT_BYTES),
           firstRecord: lines.firstRecord[l],
           endRecord: lines.endRecord[l],
         });
@@ -744,7 +753,7 @@ export class LogSession {
         const [s, e] = lineRange(this.log.index as TextIndex, l);
         out.push({
           line: l,
-          text: decodeUtf8(this.log.bytes, s, e),
+          text: clippedText(this.log.bytes, s, e, LINE_TEXT_BYTES),
           firstRecord: l,
           endRecord: l + 1,
         });

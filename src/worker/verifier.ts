@@ -14,6 +14,7 @@ import {
   formatCall,
   insnText,
   type JoinedLines,
+  joinedLineText,
   LINE_KIND_NAMES,
   LineKind,
   lineOfRecord,
@@ -44,6 +45,7 @@ import type {
   VerdictView,
 } from '../core/verifier/view.ts';
 import { detachedJob, type Job, runInSlices } from './job.ts';
+import { LINE_TEXT_BYTES } from './protocol.ts';
 
 const KIND_COUNT = LINE_KIND_NAMES.length;
 /** How far back a line's source quote is looked for. */
@@ -175,11 +177,36 @@ export class VerifierSession {
     return this.model.lines.kinds;
   }
 
+  /** Bytes line `line` holds in the buffer (a TLV line: its records'), counted until past `limit`. */
+  private lineBytes(line: number, limit: number): number {
+    if (!this.joined) return this.log.recordLength(line);
+    let bytes = 0;
+    for (let r = this.joined.firstRecord[line]; r < this.joined.endRecord[line] && bytes <= limit; r++)
+      bytes += this.log.recordLength(r);
+    return bytes;
+  }
+
   /** What the log view shows for line `line`. */
   lineRow(line: number): LogLineRow | null {
     if (!Number.isInteger(line) || line < 0 || line >= this.lineCount) return null;
     const lines = this.model.lines;
     const kind = lines.kinds[line];
+    if (this.lineBytes(line, LINE_TEXT_BYTES) > LINE_TEXT_BYTES) {
+      // Longer than any line the verifier prints about one instruction: its start, as text.
+      const pc = lines.pcs[line];
+      return {
+        line,
+        record: this.recordOfLine(line),
+        kind: LINE_KIND_NAMES[kind] ?? 'unknown',
+        pc: pc === NO_PC ? null : pc,
+        insn: null,
+        stateTail: null,
+        call: null,
+        text: this.joined
+          ? joinedLineText(this.log.bytes, this.log.index as TlvIndex, this.joined, line, LINE_TEXT_BYTES)
+          : `${this.log.recordText(line, LINE_TEXT_BYTES)}…`,
+      };
+    }
     const text = lines.text(line);
     const pc = lines.pcs[line];
     let insn: string | null = null;
