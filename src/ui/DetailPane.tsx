@@ -10,8 +10,8 @@ import { copyText, hex8, n, typeText } from './format.ts';
 import { HexRow } from './HexRows.tsx';
 import { useApp } from './store.ts';
 
-/** Most bytes the record view draws; the buffer view shows any length. */
-const MAX_SHOWN = 4096;
+/** Most bytes the record view draws (64 rows: more is a long layout on every selection); the buffer view shows any length. */
+const MAX_SHOWN = 1024;
 
 interface Field {
   id: string;

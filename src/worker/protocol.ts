@@ -135,7 +135,7 @@ export interface RecordDetail {
  * show every byte.
  */
 export const LINE_TEXT_BYTES = 4096;
-export const RECORD_TEXT_BYTES = 64 << 10;
+export const RECORD_TEXT_BYTES = 16 << 10;
 
 export interface LineData {
   line: number;

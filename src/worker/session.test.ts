@@ -214,7 +214,7 @@ describe('text sent to the page is cut, so a giant line cannot freeze it', () =>
   bytes.set(body);
   bytes.set(summary, body.length);
 
-  it('a text log: the record pane gets 64 KiB and says how much more; rows and lines get 4 KiB', async () => {
+  it('a text log: the record pane gets 16 KiB and says how much more; rows and lines get 4 KiB', async () => {
     const s = await LogSession.open(bytes, 'one-line.log');
     const detail = s.record(0);
     expect(detail?.textCut).toBe(body.length - RECORD_TEXT_BYTES);
