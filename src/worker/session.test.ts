@@ -231,6 +231,19 @@ describe('text sent to the page is cut, so a giant line cannot freeze it', () =>
     expect(row.verifier?.text.length).toBe(LINE_TEXT_BYTES + 1);
   });
 
+  it('a long instruction line (a big state tail) is still read as one, its tail cut for the row', async () => {
+    const tail = Array.from({ length: 600 }, (_, k) => `fp-${8 * (k + 1)}=mmmmmmmm`).join(' ');
+    const text = `0: R1=ctx() R10=fp0\n0: (b7) r0 = 0                        ; R0_w=0 ${tail}\nprocessed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n`;
+    const s = await LogSession.open(new TextEncoder().encode(text), 'long-state.log');
+    await s.verifier();
+    const [row] = s.rows(1, 1);
+    expect(tail.length).toBeGreaterThan(LINE_TEXT_BYTES);
+    expect(row.verifier).toMatchObject({ kind: 'insn', pc: 0, insn: '(b7) r0 = 0' });
+    expect(row.verifier?.stateTail?.startsWith('R0_w=0 fp-8=mmmmmmmm')).toBe(true);
+    expect(row.verifier?.stateTail?.length).toBe(LINE_TEXT_BYTES + 1);
+    expect(row.verifier?.text.length).toBe(LINE_TEXT_BYTES + 1);
+  });
+
   it('a TLV line of many fragments: its first 4 KiB', async () => {
     const pieces: TlvMessage[] = [];
     const text = new TextDecoder().decode(body.subarray(0, 1 << 20));

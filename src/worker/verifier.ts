@@ -48,6 +48,10 @@ import { detachedJob, type Job, runInSlices } from './job.ts';
 import { LINE_TEXT_BYTES } from './protocol.ts';
 
 const KIND_COUNT = LINE_KIND_NAMES.length;
+/** Lines up to this long are read as instructions (a level-2 state tail can run to kilobytes); longer ones are shown as text. */
+const PARSED_LINE_BYTES = 64 << 10;
+/** What a row shows of a long line or state tail (see LINE_TEXT_BYTES). */
+const clip = (text: string) => (text.length > LINE_TEXT_BYTES ? `${text.slice(0, LINE_TEXT_BYTES)}…` : text);
 /** How far back a line's source quote is looked for. */
 const SOURCE_LOOKBACK = 1 << 16;
 /** Lines one use-def lookup may walk: a chain of 64 lookups stays well under a second on the 71 MB log. */
@@ -191,7 +195,7 @@ export class VerifierSession {
     if (!Number.isInteger(line) || line < 0 || line >= this.lineCount) return null;
     const lines = this.model.lines;
     const kind = lines.kinds[line];
-    if (this.lineBytes(line, LINE_TEXT_BYTES) > LINE_TEXT_BYTES) {
+    if (this.lineBytes(line, PARSED_LINE_BYTES) > PARSED_LINE_BYTES) {
       // Longer than any line the verifier prints about one instruction: its start, as text.
       const pc = lines.pcs[line];
       return {
@@ -223,9 +227,9 @@ export class VerifierSession {
       kind: LINE_KIND_NAMES[kind] ?? 'unknown',
       pc: pc === NO_PC ? null : pc,
       insn,
-      stateTail,
+      stateTail: stateTail === null ? null : clip(stateTail),
       call,
-      text,
+      text: clip(text),
     };
   }
 
