@@ -178,3 +178,33 @@ test('the last log opened wins, even when an earlier sample is still downloading
   await expect(recordCount(page)).toHaveText(`${fmt(small.records.length)} of ${fmt(small.records.length)}`);
   await expect(row(page, 1)).toHaveAttribute('aria-selected', 'true');
 });
+
+test('a 5 MB line (a CI log with its newlines lost): the row and the record pane show its start and say it was cut', async ({
+  page,
+}) => {
+  // The 15 MB level-2 log's first 5 MB with newlines turned to spaces, then its summary line.
+  const kernel = kernelBytes('loop-level2-15mb.bin.gz');
+  const body = Buffer.from(kernel.subarray(0, 5 << 20)).map((b) => (b === 0x0a || b === 0 ? 0x20 : b));
+  const log = Buffer.concat([body, Buffer.from('\nprocessed 9 insns (limit 1000000)\n')]);
+  await gotoApp(page);
+  await openBytes(page, 'one-line.log', log);
+  await expectOpened(page, 'one-line.log', 2);
+  const first = row(page, 0);
+  await expect(first).toContainText('func#0 @0');
+  await first.click();
+  await expect(first).toHaveAttribute('aria-selected', 'true');
+  const cut = page.getByTestId('record-text-cut');
+  await expect(cut).toContainText(`${fmt(body.length - 16 * 1024)} more`);
+  await expect(cut).toContainText('Buffer hex');
+  // Only the shown part reached the page: the row's text and the pane's are a few KiB, not 5 MB.
+  const shown = await page.evaluate(() =>
+    Math.max(
+      ...[...document.querySelectorAll('body *')].map((e) =>
+        e.children.length ? 0 : (e.textContent ?? '').length,
+      ),
+    ),
+  );
+  expect(shown).toBeLessThanOrEqual(16 * 1024 + 1);
+  await row(page, 1).click();
+  await expect(row(page, 1)).toHaveAttribute('aria-selected', 'true');
+});
