@@ -3,8 +3,10 @@
  * NUL, a line index, the bytes after the terminator summarised, and the
  * truncation verdict the kernel's ENOSPC would have given.
  */
+
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
+import { ansiLength, bareLineText, ESC } from './linePrefix.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -52,27 +54,9 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   /^libbpf: /,
 ];
 
-/** ANSI colour codes and a CI runner's timestamp in front of a line (the verifier model strips them the same way). */
-const LINE_PREFIX =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI codes begin with ESC.
-  /^(?:\x1b\[[0-9;]*[A-Za-z])*(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)? |\[\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?\] )?(?:\x1b\[[0-9;]*[A-Za-z])*/;
-
-/** A line as the verifier wrote it: CI prefix, colour codes and a CR before the newline removed. */
-function bareLine(line: string): string {
-  return (
-    line
-      .replace(LINE_PREFIX, '')
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI codes begin with ESC.
-      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, '')
-      .replace(/\r$/, '')
-  );
-}
-
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
 export function startsLikeLogStart(head: string): boolean {
-  const newline = head.indexOf('\n');
-  const first = newline < 0 ? bareLine(head) : `${bareLine(head.slice(0, newline))}\n`;
-  return LOG_START_PATTERNS.some((re) => re.test(first));
+  return LOG_START_PATTERNS.some((re) => re.test(head));
 }
 
 /** What the verdict needs from the whole buffer, gathered as the bytes go by. */
@@ -88,7 +72,7 @@ interface TextFacts {
   notTextAfter: boolean;
   /** Bytes of earlier output a rewind left after the NUL (see TextIndexBuilder.scanAfterNul). */
   staleText: number;
-  /** The text's first 160 bytes, decoded (room for a CI timestamp before the first line). */
+  /** The text's first line (of its first 160 bytes: room for a CI timestamp), bare (see linePrefix.ts), with its newline. */
   head: string;
   /** The text's last bytes (up to TEXT_TAIL_BYTES) and the offset the first of them is at. */
   textTail: Uint8Array;
@@ -120,7 +104,7 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   if (found < 0 && tailStart > 0) return false;
   const lineStart = tailStart + found + 1;
   if (end - lineStart > 256) return false;
-  const line = bareLine(new TextDecoder().decode(tail.subarray(lineStart - tailStart, end - tailStart)));
+  const line = bareLineText(tail, lineStart - tailStart, end - tailStart);
   return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
 
@@ -527,7 +511,10 @@ export class TextIndexBuilder {
     const tail = this.textTail.bytes();
     const tailStart = textLength - tail.length;
     const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
-    const head = new TextDecoder().decode(this.head.subarray(0, Math.min(textLength, 160)));
+    const headBytes = this.head.subarray(0, Math.min(textLength, 160));
+    const newline = headBytes.indexOf(NEWLINE);
+    const head =
+      newline < 0 ? bareLineText(headBytes, 0, headBytes.length) : `${bareLineText(headBytes, 0, newline)}\n`;
     const staleText =
       this.staleNotText || this.staleLastText < 0 || terminator === null
         ? 0
@@ -625,8 +612,8 @@ function firstControlByte(
   for (const [bytes, start, from, to] of ranges) {
     for (let i = from; i < to; i++) {
       const c = bytes[i - start];
-      // ESC [ starts an ANSI colour code: a CI log saved with its colours is still text.
-      if (c === 0x1b && i + 1 < to && bytes[i + 1 - start] === 0x5b) continue;
+      // An ANSI colour code: a CI log saved with its colours is still text.
+      if (c === ESC && ansiLength(bytes, i - start, to - start) > 0) continue;
       if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return { offset: i, value: c };
     }
   }

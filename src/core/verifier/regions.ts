@@ -6,8 +6,12 @@
  * colour codes in front of (or inside) lines are stripped into a cleaned copy
  * of the text, made only when the log has them; line numbers stay the file's.
  */
+import { copyBareLine, ESC, isDigit, type Stripped, timestampPrefix } from '../linePrefix.ts';
 import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
 import type { ByteLines } from './grammar.ts';
+
+export type { Stripped } from '../linePrefix.ts';
+
 import { byteLineEnd } from './grammar.ts';
 import { byteLineText } from './lines.ts';
 
@@ -22,67 +26,6 @@ export interface LogRegion {
   endLine: number;
   /** veristat's own verdict from its header, for reference. */
   wrapperVerdict: 'success' | 'failure' | null;
-}
-
-export interface Stripped {
-  /** Lines that lost a CI timestamp (`2024-05-01T12:00:00.1234567Z `) or a `[  12.345678] ` prefix. */
-  timestampLines: number;
-  /** ANSI escape sequences removed (`ESC [ … m` and other CSI sequences). */
-  ansiSequences: number;
-}
-
-const ESC = 0x1b;
-const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
-
-/** Length of a CI timestamp prefix at `at` (with the space after it), or 0. */
-function timestampPrefix(bytes: Uint8Array, at: number, end: number): number {
-  const c = bytes[at];
-  if (c === 0x5b /* [ */) {
-    // `[  12.345678] `: the kernel's (and many CI runners') seconds since boot.
-    let k = at + 1;
-    while (k < end && bytes[k] === 0x20) k++;
-    const digits = k;
-    while (k < end && isDigit(bytes[k])) k++;
-    if (k === digits || bytes[k] !== 0x2e) return 0;
-    k++;
-    const fraction = k;
-    while (k < end && isDigit(bytes[k])) k++;
-    if (k === fraction || bytes[k] !== 0x5d) return 0;
-    k++;
-    if (bytes[k] === 0x20) k++;
-    return k - at;
-  }
-  if (isDigit(c) && end - at >= 20 && bytes[at + 4] === 0x2d && bytes[at + 10] === 0x54) {
-    // `2024-05-01T12:00:00.1234567Z `: GitHub Actions and other CI logs.
-    const shape = '0000-00-00T00:00:00';
-    for (let k = 0; k < shape.length; k++) {
-      const b = bytes[at + k];
-      if (shape[k] === '0' ? !isDigit(b) : b !== shape.charCodeAt(k)) return 0;
-    }
-    let k = at + shape.length;
-    if (bytes[k] === 0x2e) {
-      k++;
-      while (k < end && isDigit(bytes[k])) k++;
-    }
-    if (bytes[k] === 0x5a /* Z */) k++;
-    else if (bytes[k] === 0x2b || bytes[k] === 0x2d) {
-      k++;
-      while (k < end && (isDigit(bytes[k]) || bytes[k] === 0x3a)) k++;
-    } else return 0;
-    if (bytes[k] === 0x20) k++;
-    return k - at;
-  }
-  return 0;
-}
-
-/** Length of an ANSI CSI sequence (`ESC [ params final`) at `at`, or 0. */
-function ansiLength(bytes: Uint8Array, at: number, end: number): number {
-  if (bytes[at] !== ESC || bytes[at + 1] !== 0x5b) return 0;
-  let k = at + 2;
-  while (k < end && bytes[k] >= 0x30 && bytes[k] <= 0x3f) k++; // parameters
-  while (k < end && bytes[k] >= 0x20 && bytes[k] <= 0x2f) k++; // intermediates
-  if (k < end && bytes[k] >= 0x40 && bytes[k] <= 0x7e) return k + 1 - at;
-  return 0;
 }
 
 /**
@@ -116,35 +59,7 @@ export function* stripWrapperPrefixesSteps(
   for (let i = 0; i < count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
     outStarts[i] = at;
-    let k = starts[i];
-    const end = byteLineEnd(lines, i);
-    // ANSI may come before the timestamp (colour reset) or after it.
-    for (let guard = 0; guard < 4; guard++) {
-      const ansi = ansiLength(bytes, k, end);
-      if (ansi > 0) {
-        k += ansi;
-        stripped.ansiSequences++;
-        continue;
-      }
-      const stamp = hasTimestamps ? timestampPrefix(bytes, k, end) : 0;
-      if (stamp > 0 && guard < 2) {
-        k += stamp;
-        stripped.timestampLines++;
-        continue;
-      }
-      break;
-    }
-    for (; k < end; k++) {
-      if (bytes[k] === ESC) {
-        const ansi = ansiLength(bytes, k, end);
-        if (ansi > 0) {
-          k += ansi - 1;
-          stripped.ansiSequences++;
-          continue;
-        }
-      }
-      out[at++] = bytes[k];
-    }
+    at = copyBareLine(bytes, starts[i], byteLineEnd(lines, i), out, at, stripped, hasTimestamps);
     out[at++] = 0x0a;
   }
   return {

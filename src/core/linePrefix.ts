@@ -1,0 +1,121 @@
+/**
+ * What a saved log puts in front of (and inside) the verifier's lines: a CI
+ * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `) and
+ * ANSI colour codes. The verifier model strips them from every line
+ * (verifier/regions.ts); the truncation verdict reads its first and last
+ * lines through them (text.ts). No imports: both sit above it.
+ */
+export interface Stripped {
+  /** Lines that lost a CI timestamp (`2024-05-01T12:00:00.1234567Z `) or a `[  12.345678] ` prefix. */
+  timestampLines: number;
+  /** ANSI escape sequences removed (`ESC [ … m` and other CSI sequences). */
+  ansiSequences: number;
+}
+
+export const ESC = 0x1b;
+export const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** Length of a CI timestamp prefix at `at` (with the space after it), or 0. */
+export function timestampPrefix(bytes: Uint8Array, at: number, end: number): number {
+  const c = bytes[at];
+  if (c === 0x5b /* [ */) {
+    // `[  12.345678] `: the kernel's (and many CI runners') seconds since boot.
+    let k = at + 1;
+    while (k < end && bytes[k] === 0x20) k++;
+    const digits = k;
+    while (k < end && isDigit(bytes[k])) k++;
+    if (k === digits || bytes[k] !== 0x2e) return 0;
+    k++;
+    const fraction = k;
+    while (k < end && isDigit(bytes[k])) k++;
+    if (k === fraction || bytes[k] !== 0x5d) return 0;
+    k++;
+    if (bytes[k] === 0x20) k++;
+    return k - at;
+  }
+  if (isDigit(c) && end - at >= 20 && bytes[at + 4] === 0x2d && bytes[at + 10] === 0x54) {
+    // `2024-05-01T12:00:00.1234567Z `: GitHub Actions and other CI logs.
+    const shape = '0000-00-00T00:00:00';
+    for (let k = 0; k < shape.length; k++) {
+      const b = bytes[at + k];
+      if (shape[k] === '0' ? !isDigit(b) : b !== shape.charCodeAt(k)) return 0;
+    }
+    let k = at + shape.length;
+    if (bytes[k] === 0x2e) {
+      k++;
+      while (k < end && isDigit(bytes[k])) k++;
+    }
+    if (bytes[k] === 0x5a /* Z */) k++;
+    else if (bytes[k] === 0x2b || bytes[k] === 0x2d) {
+      k++;
+      while (k < end && (isDigit(bytes[k]) || bytes[k] === 0x3a)) k++;
+    } else return 0;
+    if (bytes[k] === 0x20) k++;
+    return k - at;
+  }
+  return 0;
+}
+
+/** Length of an ANSI CSI sequence (`ESC [ params final`) at `at`, or 0. */
+export function ansiLength(bytes: Uint8Array, at: number, end: number): number {
+  if (bytes[at] !== ESC || bytes[at + 1] !== 0x5b) return 0;
+  let k = at + 2;
+  while (k < end && bytes[k] >= 0x30 && bytes[k] <= 0x3f) k++; // parameters
+  while (k < end && bytes[k] >= 0x20 && bytes[k] <= 0x2f) k++; // intermediates
+  if (k < end && bytes[k] >= 0x40 && bytes[k] <= 0x7e) return k + 1 - at;
+  return 0;
+}
+
+/**
+ * Copies line [start, end) into `out` at `at` as the verifier wrote it: the
+ * colour codes and one CI timestamp in front of it, and the colour codes
+ * inside it, left out and counted in `stripped`. Returns where the copy ends.
+ */
+export function copyBareLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+  stripped: Stripped,
+  timestamps = true,
+): number {
+  let k = start;
+  // ANSI may come before the timestamp (colour reset) or after it.
+  for (let guard = 0; guard < 4; guard++) {
+    const ansi = ansiLength(bytes, k, end);
+    if (ansi > 0) {
+      k += ansi;
+      stripped.ansiSequences++;
+      continue;
+    }
+    const stamp = timestamps ? timestampPrefix(bytes, k, end) : 0;
+    if (stamp > 0 && guard < 2) {
+      k += stamp;
+      stripped.timestampLines++;
+      continue;
+    }
+    break;
+  }
+  let to = at;
+  for (; k < end; k++) {
+    if (bytes[k] === ESC) {
+      const ansi = ansiLength(bytes, k, end);
+      if (ansi > 0) {
+        k += ansi - 1;
+        stripped.ansiSequences++;
+        continue;
+      }
+    }
+    out[to++] = bytes[k];
+  }
+  return to;
+}
+
+/** Line [start, end) as the verifier wrote it (see copyBareLine), a CR before its newline dropped, decoded. */
+export function bareLineText(bytes: Uint8Array, start: number, end: number): string {
+  const out = new Uint8Array(Math.max(0, end - start));
+  let to = copyBareLine(bytes, start, end, out, 0, { timestampLines: 0, ansiSequences: 0 });
+  if (to > 0 && out[to - 1] === 0x0d) to--;
+  return new TextDecoder().decode(out.subarray(0, to));
+}
