@@ -50,6 +50,20 @@ describe('joined view of STRING fragments', () => {
     expect(joinedText(new DecodedLog(fixtureBytes('tlv/oob-unknown-types.bin')))).toEqual(whole);
   });
 
+  it('decodes a line once: a character split between fragments stays whole; a cut line says so', () => {
+    const line = new TextEncoder().encode('; sum += café; @ x.c:3\n');
+    const split = line.indexOf(0xc3) + 1; // between the two bytes of é
+    const { bytes } = encodeTlv([
+      { type: TYPE_STRING, contents: line.subarray(0, split) },
+      { type: TYPE_STRING, contents: line.subarray(split) },
+    ]);
+    const log = new DecodedLog(bytes);
+    const index = log.index as TlvIndex;
+    const lines = joinTlvLines(bytes, index);
+    expect(joinedLineText(bytes, index, lines, 0)).toBe('; sum += café; @ x.c:3');
+    expect(joinedLineText(bytes, index, lines, 0, 8)).toBe('; sum +=…');
+  });
+
   it('maps each record to its line; other types sit inside a line without breaking it', () => {
     const { bytes } = encodeTlv([
       stringMessage('0: (b7) r0 = 0'),

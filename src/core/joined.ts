@@ -43,9 +43,9 @@ export function* joinTlvLinesSteps(bytes: Uint8Array, index: TlvIndex): Steps<Jo
       continue;
     }
     if (open < 0) open = r;
-    let last = offsets[r] + TLV_HEADER_SIZE + lengths[r] - 1;
-    if (lengths[r] > 0 && bytes[last] === 0) last--; // a trailing NUL is not text
-    if (last >= offsets[r] + TLV_HEADER_SIZE && bytes[last] === 0x0a) close(r + 1);
+    const start = offsets[r] + TLV_HEADER_SIZE;
+    const end = stringEnd(bytes, start, lengths[r]);
+    if (end > start && bytes[end - 1] === 0x0a) close(r + 1);
   }
   close(count);
   return { lineCount: first.length, firstRecord: first.view(), endRecord: endRec.view() };
@@ -70,24 +70,103 @@ export function lineOfRecord(lines: JoinedLines, index: TlvIndex, record: number
 }
 
 /** Text of joined line i, without its final newline. */
+/** Where one joined line's bytes lie: in the buffer (one record) or in a scratch buffer (several). */
+export interface LineSpan {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  /** The line was longer than the bytes asked for. */
+  cut: boolean;
+}
+
+/** End of a STRING record's text: a trailing NUL is not text. */
+function stringEnd(bytes: Uint8Array, start: number, length: number): number {
+  const end = start + length;
+  return end > start && bytes[end - 1] === 0 ? end - 1 : end;
+}
+
+/**
+ * Reads joined lines without copying the buffer: a line in one record where
+ * it lies, a line split over records gathered into a scratch buffer that is
+ * reused. The line's final newline, a CR before it and each record's trailing
+ * NUL are left out. A span is valid until the next call.
+ */
+export class JoinedLineReader {
+  private scratch = new Uint8Array(256);
+  private readonly span: LineSpan = { bytes: this.scratch, start: 0, end: 0, cut: false };
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly index: TlvIndex,
+    readonly lines: JoinedLines,
+  ) {}
+
+  /** Line i's bytes, its first `maxBytes` at most. */
+  line(i: number, maxBytes = Number.POSITIVE_INFINITY): LineSpan {
+    const { bytes, span } = this;
+    const { types, offsets, lengths } = this.index;
+    const first = this.lines.firstRecord[i];
+    const end = this.lines.endRecord[i];
+    let single = -1;
+    for (let r = first; r < end; r++) {
+      if (types[r] !== TYPE_STRING) continue;
+      if (single >= 0) {
+        single = -1;
+        break;
+      }
+      single = r;
+    }
+    span.cut = false;
+    if (single >= 0) {
+      span.bytes = bytes;
+      span.start = offsets[single] + TLV_HEADER_SIZE;
+      span.end = stringEnd(bytes, span.start, lengths[single]);
+    } else {
+      let at = 0;
+      for (let r = first; r < end && !span.cut; r++) {
+        if (types[r] !== TYPE_STRING) continue;
+        const start = offsets[r] + TLV_HEADER_SIZE;
+        let stop = stringEnd(bytes, start, lengths[r]);
+        if (at + stop - start > maxBytes) {
+          stop = start + maxBytes - at;
+          span.cut = true;
+        }
+        this.reserve(at + stop - start, at);
+        this.scratch.set(bytes.subarray(start, stop), at);
+        at += stop - start;
+      }
+      span.bytes = this.scratch;
+      span.start = 0;
+      span.end = at;
+    }
+    if (span.end - span.start > maxBytes) {
+      span.end = span.start + maxBytes;
+      span.cut = true;
+    }
+    if (span.cut) return span;
+    if (span.end > span.start && span.bytes[span.end - 1] === 0x0a) span.end--;
+    if (span.end > span.start && span.bytes[span.end - 1] === 0x0d) span.end--;
+    return span;
+  }
+
+  /** Room for `size` bytes in the scratch buffer, keeping its first `kept`. */
+  private reserve(size: number, kept: number): void {
+    if (size <= this.scratch.length) return;
+    const grown = new Uint8Array(Math.max(this.scratch.length * 2, size));
+    grown.set(this.scratch.subarray(0, kept));
+    this.scratch = grown;
+  }
+}
+
+/** Text of joined line i, without its final newline; past `maxBytes` cut, with an ellipsis. */
 export function joinedLineText(
   bytes: Uint8Array,
   index: TlvIndex,
   lines: JoinedLines,
   i: number,
-  /** Past this many bytes the text is cut, with an ellipsis (a line of a million fragments). */
   maxBytes = Number.POSITIVE_INFINITY,
 ): string {
-  let text = '';
-  let budget = maxBytes;
-  for (let r = lines.firstRecord[i]; r < lines.endRecord[i]; r++) {
-    if (index.types[r] !== TYPE_STRING) continue;
-    const start = index.offsets[r] + TLV_HEADER_SIZE;
-    let end = start + index.lengths[r];
-    if (end > start && bytes[end - 1] === 0) end--;
-    if (end - start > budget) return `${text}${decodeUtf8(bytes, start, start + budget)}…`;
-    budget -= end - start;
-    text += decodeUtf8(bytes, start, end);
-  }
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
+  const span = new JoinedLineReader(bytes, index, lines).line(i, maxBytes);
+  const text = decodeUtf8(span.bytes, span.start, span.end);
+  return span.cut ? `${text}…` : text;
 }

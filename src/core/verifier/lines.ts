@@ -7,15 +7,15 @@
  */
 import { decodeUtf8 } from '../bytes.ts';
 import type { DecodedLog } from '../decode.ts';
-import { type JoinedLines, joinTlvLinesSteps } from '../joined.ts';
+import { JoinedLineReader, type JoinedLines, joinTlvLinesSteps } from '../joined.ts';
 import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
-import { TLV_HEADER_SIZE, type TlvIndex, TYPE_STRING } from '../tlv.ts';
+import type { TlvIndex } from '../tlv.ts';
 import { type ByteLines, byteLineEnd, classifyLineBytes, classifyLinesSteps, lastLinePc } from './grammar.ts';
 import { NO_PC, type VerifierLines } from './kinds.ts';
 
 const EMPTY: ByteLines = { bytes: new Uint8Array(0), starts: new Uint32Array(0), count: 0, end: 0 };
 
-/** A text log's lines over its own bytes (a TLV log's: see tlvVerifierLines). */
+/** A text log's lines over its own bytes (a TLV log's: see tlvVerifierLinesSteps). */
 export function logByteLines(log: DecodedLog): ByteLines {
   const index = log.index;
   if (index?.format !== 'text') return EMPTY;
@@ -25,72 +25,6 @@ export function logByteLines(log: DecodedLog): ByteLines {
     count: index.lineCount,
     end: index.textLength - (index.endsWithNewline ? 1 : 0),
   };
-}
-
-/** Where one joined line's bytes lie: in the buffer (one record) or in the scratch (several). */
-interface LineSpan {
-  bytes: Uint8Array;
-  start: number;
-  end: number;
-}
-
-/**
- * Reads joined lines of a TLV buffer without copying the buffer: line i's
- * bytes, its final newline, a CR before it and each record's trailing NUL
- * excluded. The span is valid until the next call.
- */
-class JoinedLineReader {
-  private scratch = new Uint8Array(256);
-  private readonly span: LineSpan = { bytes: this.scratch, start: 0, end: 0 };
-
-  constructor(
-    private readonly bytes: Uint8Array,
-    private readonly index: TlvIndex,
-    readonly joined: JoinedLines,
-  ) {}
-
-  line(i: number): LineSpan {
-    const { bytes, index, joined, span } = this;
-    const { types, offsets, lengths } = index;
-    let single = -1;
-    let strings = 0;
-    for (let r = joined.firstRecord[i]; r < joined.endRecord[i] && strings < 2; r++)
-      if (types[r] === TYPE_STRING) {
-        single = r;
-        strings++;
-      }
-    if (strings === 1) {
-      span.bytes = bytes;
-      span.start = offsets[single] + TLV_HEADER_SIZE;
-      span.end = contentEnd(bytes, span.start, lengths[single]);
-    } else {
-      let at = 0;
-      for (let r = joined.firstRecord[i]; r < joined.endRecord[i]; r++) {
-        if (types[r] !== TYPE_STRING) continue;
-        const start = offsets[r] + TLV_HEADER_SIZE;
-        const end = contentEnd(bytes, start, lengths[r]);
-        if (at + end - start > this.scratch.length) {
-          const grown = new Uint8Array(Math.max(this.scratch.length * 2, at + end - start));
-          grown.set(this.scratch.subarray(0, at));
-          this.scratch = grown;
-        }
-        this.scratch.set(bytes.subarray(start, end), at);
-        at += end - start;
-      }
-      span.bytes = this.scratch;
-      span.start = 0;
-      span.end = at;
-    }
-    if (span.end > span.start && span.bytes[span.end - 1] === 0x0a) span.end--;
-    if (span.end > span.start && span.bytes[span.end - 1] === 0x0d) span.end--;
-    return span;
-  }
-}
-
-/** End of a STRING record's text: a trailing NUL is not text. */
-function contentEnd(bytes: Uint8Array, start: number, length: number): number {
-  const end = start + length;
-  return end > start && bytes[end - 1] === 0 ? end - 1 : end;
 }
 
 /**
