@@ -12,16 +12,13 @@ import {
   type DecodedLog,
   type Diagnostic,
   decodeLog,
-  decodeUtf8,
   formatCount,
   gunzip,
   hexPreview,
   isGzip,
   type JoinedLines,
-  joinedLineText,
   joinTlvLines,
   lineOfRecord,
-  lineRange,
   logTail,
   NO_LINE,
   sha256Hex,
@@ -38,7 +35,6 @@ import { verifierModelSteps } from '../core/verifier/model.ts';
 import { Cancelled, detachedJob, type Job, runInSlices, yieldToEventLoop } from './job.ts';
 import {
   type HexPage,
-  LINE_TEXT_BYTES,
   type LineData,
   type LogSummary,
   type OpenOptions,
@@ -53,13 +49,10 @@ import {
   type ViewResult,
 } from './protocol.ts';
 import { compilePattern } from './regex.ts';
+import { shownLineText } from './shownText.ts';
 import { VerifierSession } from './verifier.ts';
 
 const PREVIEW_CHARS = 240;
-/** Bytes [start, end) as text, cut to `max` bytes with an ellipsis. */
-function clippedText(bytes: Uint8Array, start: number, end: number, max: number): string {
-  return end - start > max ? `${decodeUtf8(bytes, start, start + max)}…` : decodeUtf8(bytes, start, end);
-}
 const SEARCH_CHUNK_BYTES = 2 << 20;
 /**
  * Past this, no search copy (one char per byte: as big as the text) is
@@ -668,8 +661,10 @@ export class LogSession {
     const offset = log.recordOffset(i);
     const type = log.recordType(i);
     const lines = this.joinedLines();
-    const isText = type === null || type === TYPE_STRING;
-    const textCut = isText ? Math.max(0, end - start - RECORD_TEXT_BYTES) : 0;
+    const nulTerminated = type === TYPE_STRING && end > start && log.bytes[end - 1] === 0;
+    const text = log.recordText(i, RECORD_TEXT_BYTES);
+    const textCut =
+      text === null ? 0 : Math.max(0, end - (nulTerminated ? 1 : 0) - start - RECORD_TEXT_BYTES);
     return {
       index: i,
       offset,
@@ -677,9 +672,9 @@ export class LogSession {
       length: log.recordLength(i),
       header: index ? [offset, offset + TLV_HEADER_SIZE] : null,
       contents: [start, end],
-      text: textCut > 0 ? `${log.recordText(i, RECORD_TEXT_BYTES)}…` : log.recordText(i),
+      text: textCut > 0 ? `${text}…` : text,
       textCut,
-      nulTerminated: type === TYPE_STRING && end > start && log.bytes[end - 1] === 0,
+      nulTerminated,
       endCount: type === TYPE_END ? (index?.end?.count ?? null) : null,
       line: lines ? lineOrMinusOne(lineOfRecord(lines, this.tlv as TlvIndex, i)) : i,
     };
@@ -742,22 +737,12 @@ export class LogSession {
     const lines = this.joinedLines();
     const total = this.lineCount();
     for (let l = Math.max(0, start); l < Math.min(total, start + count); l++) {
-      if (lines) {
-        out.push({
-          line: l,
-          text: joinedLineText(this.log.bytes, this.tlv as TlvIndex, lines, l, LINE_TEXT_BYTES),
-          firstRecord: lines.firstRecord[l],
-          endRecord: lines.endRecord[l],
-        });
-      } else {
-        const [s, e] = lineRange(this.log.index as TextIndex, l);
-        out.push({
-          line: l,
-          text: clippedText(this.log.bytes, s, e, LINE_TEXT_BYTES),
-          firstRecord: l,
-          endRecord: l + 1,
-        });
-      }
+      out.push({
+        line: l,
+        text: shownLineText(this.log, lines, l),
+        firstRecord: lines ? lines.firstRecord[l] : l,
+        endRecord: lines ? lines.endRecord[l] : l + 1,
+      });
     }
     return out;
   }

@@ -14,7 +14,6 @@ import {
   formatCall,
   insnText,
   type JoinedLines,
-  joinedLineText,
   LINE_KIND_NAMES,
   LineKind,
   lineOfRecord,
@@ -45,13 +44,11 @@ import type {
   VerdictView,
 } from '../core/verifier/view.ts';
 import { detachedJob, type Job, runInSlices } from './job.ts';
-import { LINE_TEXT_BYTES } from './protocol.ts';
+import { clipText, shownLineText } from './shownText.ts';
 
 const KIND_COUNT = LINE_KIND_NAMES.length;
 /** Lines up to this long are read as instructions (a level-2 state tail can run to kilobytes); longer ones are shown as text. */
 const PARSED_LINE_BYTES = 64 << 10;
-/** What a row shows of a long line or state tail (see LINE_TEXT_BYTES). */
-const clip = (text: string) => (text.length > LINE_TEXT_BYTES ? `${text.slice(0, LINE_TEXT_BYTES)}…` : text);
 /** How far back a line's source quote is looked for. */
 const SOURCE_LOOKBACK = 1 << 16;
 /** Lines one use-def lookup may walk: a chain of 64 lookups stays well under a second on the 71 MB log. */
@@ -195,41 +192,20 @@ export class VerifierSession {
     if (!Number.isInteger(line) || line < 0 || line >= this.lineCount) return null;
     const lines = this.model.lines;
     const kind = lines.kinds[line];
-    if (this.lineBytes(line, PARSED_LINE_BYTES) > PARSED_LINE_BYTES) {
-      // Longer than any line the verifier prints about one instruction: its start, as text.
-      const pc = lines.pcs[line];
-      return {
-        line,
-        record: this.recordOfLine(line),
-        kind: LINE_KIND_NAMES[kind] ?? 'unknown',
-        pc: pc === NO_PC ? null : pc,
-        insn: null,
-        stateTail: null,
-        call: null,
-        text: this.joined
-          ? joinedLineText(this.log.bytes, this.log.index as TlvIndex, this.joined, line, LINE_TEXT_BYTES)
-          : `${this.log.recordText(line, LINE_TEXT_BYTES)}…`,
-      };
-    }
-    const text = lines.text(line);
+    // Longer than any line the verifier prints about one instruction: only its start, as text.
+    const text = this.lineBytes(line, PARSED_LINE_BYTES) > PARSED_LINE_BYTES ? null : lines.text(line);
+    const isInsn = text !== null && kind === LineKind.insn;
+    const stateTail = isInsn ? (splitInsnLine(text)?.tail ?? null) : null;
     const pc = lines.pcs[line];
-    let insn: string | null = null;
-    let stateTail: string | null = null;
-    let call: string | null = null;
-    if (kind === LineKind.insn) {
-      insn = insnText(text);
-      stateTail = splitInsnLine(text)?.tail ?? null;
-      call = callOf(text);
-    }
     return {
       line,
       record: this.recordOfLine(line),
       kind: LINE_KIND_NAMES[kind] ?? 'unknown',
       pc: pc === NO_PC ? null : pc,
-      insn,
-      stateTail: stateTail === null ? null : clip(stateTail),
-      call,
-      text: clip(text),
+      insn: isInsn ? insnText(text) : null,
+      stateTail: stateTail === null ? null : clipText(stateTail),
+      call: isInsn ? callOf(text) : null,
+      text: text === null ? shownLineText(this.log, this.joined, line) : clipText(text),
     };
   }
 
