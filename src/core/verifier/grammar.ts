@@ -6,7 +6,7 @@
  * and states are read to their end (printable text, balanced parentheses).
  * No line is decoded to a string here.
  */
-import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
+import { STEP_MASK, type Steps } from '../steps.ts';
 import { LineKind, NO_PC } from './kinds.ts';
 
 /** Lines over a byte buffer: line i is [starts[i], starts[i+1] - 1), the last ends at `end`. */
@@ -256,10 +256,6 @@ function startsWithAscii(bytes: Uint8Array, at: number, end: number, a: string, 
 }
 
 /** Classifies every line: the kinds and pcs columns. */
-export function classifyLines(lines: ByteLines): ClassifiedLines {
-  return runSteps(classifyLinesSteps(lines));
-}
-
 export function* classifyLinesSteps(lines: ByteLines): Steps<ClassifiedLines> {
   const { bytes, starts, count } = lines;
   const kinds = new Uint8Array(count);

@@ -5,7 +5,7 @@
  * listing is not a visit (its rows have their own kind). Instruction text is
  * decoded per pc on demand, from the first visit.
  */
-import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
+import { STEP_MASK, type Steps } from '../steps.ts';
 import { LineKind, NO_PC, type VerifierLines } from './kinds.ts';
 
 export interface InsnTable {
@@ -41,10 +41,6 @@ export function insnText(line: string): string | null {
  * ascending, so a 1,000,000-line log has at most 16 runs per pc). Four bytes
  * each would make the model 8.2 bytes per line on the 71 MB log; this is 6.6.
  */
-export function buildInsnTable(lines: VerifierLines, start = 0, end = lines.lineCount): InsnTable {
-  return runSteps(buildInsnTableSteps(lines, start, end));
-}
-
 export function* buildInsnTableSteps(lines: VerifierLines, start: number, end: number): Steps<InsnTable> {
   const { kinds, pcs } = lines;
   let maxPc = -1;

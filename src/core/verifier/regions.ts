@@ -7,7 +7,7 @@
  * of the text, made only when the log has them; line numbers stay the file's.
  */
 import { copyBareLine, ESC, isDigit, type Stripped, timestampPrefix } from '../linePrefix.ts';
-import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
+import { STEP_MASK, type Steps } from '../steps.ts';
 import type { ByteLines } from './grammar.ts';
 
 export type { Stripped } from '../linePrefix.ts';
@@ -33,10 +33,6 @@ export interface LogRegion {
  * Returns the input itself when there is nothing to strip (the common case:
  * one byte read per line, one indexOf for ESC).
  */
-export function stripWrapperPrefixes(lines: ByteLines): { lines: ByteLines; stripped: Stripped } {
-  return runSteps(stripWrapperPrefixesSteps(lines));
-}
-
 export function* stripWrapperPrefixesSteps(
   lines: ByteLines,
 ): Steps<{ lines: ByteLines; stripped: Stripped }> {
@@ -81,10 +77,6 @@ const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) =
  * The program regions of a (cleaned) log. One region for a bare log. Decodes
  * only lines that start the way a wrapper header starts.
  */
-export function findRegions(lines: ByteLines): LogRegion[] {
-  return runSteps(findRegionsSteps(lines));
-}
-
 export function* findRegionsSteps(lines: ByteLines): Steps<LogRegion[]> {
   const regions: LogRegion[] = [];
   let open: LogRegion | null = null;

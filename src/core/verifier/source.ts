@@ -4,7 +4,7 @@
  * after it, up to the next source line. Per file, each source line with the
  * pcs it covers and how often they were visited.
  */
-import { runSteps, STEP_MASK, type Steps } from '../steps.ts';
+import { STEP_MASK, type Steps } from '../steps.ts';
 import { LineKind, type VerifierLines } from './kinds.ts';
 
 export interface SourceRef {
@@ -41,10 +41,6 @@ export interface SourceFile {
 }
 
 /** One pass over lines [start, end): each source quote's pcs and visits, grouped by file. */
-export function buildSourceMap(lines: VerifierLines, start = 0, end = lines.lineCount): SourceFile[] {
-  return runSteps(buildSourceMapSteps(lines, start, end));
-}
-
 export function* buildSourceMapSteps(lines: VerifierLines, start: number, end: number): Steps<SourceFile[]> {
   const byKey = new Map<string, SourceLineEntry & { pcSet: Set<number> }>();
   let current: (SourceLineEntry & { pcSet: Set<number> }) | null = null;
