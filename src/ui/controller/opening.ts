@@ -157,7 +157,7 @@ async function opened(
   // A deep-linked record past what had arrived could not be scrolled to during the stream, and one
   // that was may have been scrolled away from by the rows arriving: scroll to it now, unless the
   // user chose another record meanwhile.
-  const unlocated = streamed && view.rec !== null && (state().selectedPosition < 0 || view.rec === requested);
+  const rescroll = streamed && view.rec !== null && (state().selectedPosition < 0 || view.rec === requested);
   markShown(generation);
   shownSource = source;
   set({
@@ -172,7 +172,7 @@ async function opened(
     detail: null,
     share: null,
   });
-  await applyView(!streamed || unlocated);
+  await applyView(!streamed || rescroll);
   if (followEnd && summary.recordCount - 1 > (view.rec ?? 0))
     selectRecord(summary.recordCount - 1, { push: false, scroll: true, position: summary.recordCount - 1 });
   const pending = state().pendingHash;
