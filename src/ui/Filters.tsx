@@ -1,6 +1,6 @@
 /** Type filters (one checkbox per type present) and the text/regex search. Filtering runs in the worker. */
 import { useEffect, useMemo, useState } from 'react';
-import { BUILTIN_TYPE_NAMES } from '../core/index.ts';
+import { BUILTIN_TYPE_NAMES, mostFrequentTypes } from '../core/index.ts';
 import { REGEX_SYNTAX_NOTE } from '../worker/protocol.ts';
 import { setFilter } from './actions.ts';
 import { n, typeText } from './format.ts';
@@ -17,10 +17,10 @@ const MAX_LISTED_TYPES = 40;
  * shown types when they are few, else every type value but the hidden ones,
  * which the URL writes as a few ranges ("0-6,8-65535").
  */
-function typesFilter(present: number[], isShown: (type: number) => boolean): number[] | null {
-  const hidden = present.filter((t) => !isShown(t));
+function typesFilter(present: Uint16Array, isShown: (type: number) => boolean): number[] | null {
+  const hidden = Array.from(present).filter((t) => !isShown(t));
   if (hidden.length === 0) return null;
-  const shown = present.filter(isShown);
+  const shown = Array.from(present).filter(isShown);
   if (shown.length <= hidden.length) return shown;
   const hiddenSet = new Set(hidden);
   const all: number[] = [];
@@ -33,12 +33,15 @@ export function TypeFilters() {
   const types = useApp((s) => s.view.types);
   const typeMap = useApp((s) => s.typeMap);
   const counts = summary?.typeCounts;
-  const listed = useMemo(() => {
-    if (!counts) return [];
-    if (counts.length <= MAX_LISTED_TYPES) return counts;
-    const top = [...counts].sort((a, b) => b.count - a.count || a.type - b.type).slice(0, MAX_LISTED_TYPES);
-    return top.sort((a, b) => a.type - b.type);
-  }, [counts]);
+  // Once per summary (each progress tick of a streamed open), linear in the types present.
+  const listed = useMemo(() => (counts ? mostFrequentTypes(counts, MAX_LISTED_TYPES) : []), [counts]);
+  const others = useMemo(() => {
+    if (!counts) return { types: 0, records: 0 };
+    let records = 0;
+    for (const count of counts.counts) records += count;
+    for (const { count } of listed) records -= count;
+    return { types: counts.types.length - listed.length, records };
+  }, [counts, listed]);
   if (!summary) return null;
   if (!counts) {
     return (
@@ -50,10 +53,10 @@ export function TypeFilters() {
   }
   const shownSet = types ? new Set(types) : null;
   const isShown = (t: number) => !shownSet || shownSet.has(t);
-  const present = counts.map((c) => c.type);
+  const present = counts.types;
   const listedSet = new Set(listed.map((c) => c.type));
-  const others = counts.filter((c) => !listedSet.has(c.type));
-  const othersShown = others.filter((c) => isShown(c.type)).length;
+  let othersShown = 0;
+  if (others.types > 0) for (const type of present) if (!listedSet.has(type) && isShown(type)) othersShown++;
   const apply = (next: (t: number) => boolean) => setFilter({ types: typesFilter(present, next) });
   return (
     <fieldset className="type-filter" data-testid="type-filter">
@@ -76,17 +79,17 @@ export function TypeFilters() {
           {typeText(typeMap, type)} · {n(count)}
         </label>
       ))}
-      {others.length > 0 && (
+      {others.types > 0 && (
         <label className="unknown-type" data-testid="other-types">
           <input
             type="checkbox"
-            checked={othersShown === others.length}
+            checked={othersShown === others.types}
             ref={(el) => {
-              if (el) el.indeterminate = othersShown > 0 && othersShown < others.length;
+              if (el) el.indeterminate = othersShown > 0 && othersShown < others.types;
             }}
             onChange={(e) => apply((t) => (listedSet.has(t) ? isShown(t) : e.target.checked))}
           />{' '}
-          {n(others.length)} other types · {n(others.reduce((sum, c) => sum + c.count, 0))}
+          {n(others.types)} other types · {n(others.records)}
         </label>
       )}
     </fieldset>

@@ -1,6 +1,6 @@
 /** Names for unknown message types: edited here, kept in localStorage, importable from JSON. */
-import { useState } from 'react';
-import { BUILTIN_TYPE_NAMES, isKnownType, parseTypeMap, serializeTypeMap } from '../core/index.ts';
+import { useMemo, useState } from 'react';
+import { BUILTIN_TYPE_NAMES, isKnownType, mostFrequentTypes, parseTypeMap, serializeTypeMap } from '../core/index.ts';
 import { setTypeMap } from './actions.ts';
 import { useApp } from './store.ts';
 
@@ -11,11 +11,16 @@ export function TypeMapEditor() {
   const typeMap = useApp((s) => s.typeMap);
   const [message, setMessage] = useState('');
   // The most frequent unknown types; any other can be named by number below.
-  const present = (summary?.typeCounts ?? [])
-    .filter((c) => !BUILTIN_TYPE_NAMES.has(c.type))
-    .sort((a, b) => b.count - a.count || a.type - b.type)
-    .slice(0, MAX_EDITED_TYPES)
-    .map((c) => c.type);
+  const counts = summary?.typeCounts;
+  const present = useMemo(
+    () =>
+      counts
+        ? mostFrequentTypes(counts, MAX_EDITED_TYPES, (type) => !BUILTIN_TYPE_NAMES.has(type))
+            .sort((a, b) => b.count - a.count || a.type - b.type)
+            .map((c) => c.type)
+        : [],
+    [counts],
+  );
   const [newType, setNewType] = useState('');
   // Open at first when some unknown type has no name; after that the user decides (not every render).
   const [openInitially] = useState(() => present.some((t) => !isKnownType(typeMap, t)));

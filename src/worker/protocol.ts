@@ -10,6 +10,7 @@ import type {
   LogFormat,
   TrailingSpace,
   TruncationVerdict,
+  TypeColumns,
   VerifierOutcome,
   ViewState,
 } from '../core/index.ts';
@@ -32,11 +33,6 @@ export interface OpenOptions {
   byteOrder?: ByteOrder;
 }
 
-export interface TypeCount {
-  type: number;
-  count: number;
-}
-
 export interface LogSummary {
   name: string;
   size: number;
@@ -46,8 +42,8 @@ export interface LogSummary {
   byteOrder: ByteOrder | null;
   byteOrderReason: string | null;
   recordCount: number;
-  /** TLV: records per type. Text: null. */
-  typeCounts: TypeCount[] | null;
+  /** TLV: records per type, as two columns (a log may hold all 65,536 types). Text: null. */
+  typeCounts: TypeColumns | null;
   end: { index: number; offset: number; count: number | null; wellFormed: boolean } | null;
   trailing: TrailingSpace | null;
   truncation: TruncationVerdict;

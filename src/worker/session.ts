@@ -8,7 +8,6 @@ import {
   buildExcerpt,
   buildHashLink,
   buildShareLink,
-  countTypes,
   type DecodedLog,
   type Diagnostic,
   decodeLog,
@@ -25,6 +24,9 @@ import {
   type TextIndex,
   TLV_HEADER_SIZE,
   type TlvIndex,
+  type TypeColumns,
+  tallyTypes,
+  typeColumns,
   TYPE_END,
   TYPE_STRING,
   type ViewState,
@@ -44,7 +46,6 @@ import {
   type ShareMode,
   type ShareResult,
   type SortSpec,
-  type TypeCount,
   type ViewFilter,
   type ViewResult,
 } from './protocol.ts';
@@ -113,7 +114,7 @@ export class LogSession {
   private view: Uint32Array | null = null;
   private joined: JoinedLines | null = null;
   private searchChunks: SearchChunk[] = [];
-  private typeCountCache: TypeCount[] | null = null;
+  private typeCountCache: TypeColumns | null = null;
 
   private digest: Promise<string> | null = null;
   /** The verifier's reading of this log: built once, after the index (see startVerifier). */
@@ -321,26 +322,21 @@ export class LogSession {
     return this.log.index?.format === 'tlv' ? this.log.index : null;
   }
 
-  typeCounts(): TypeCount[] | null {
+  typeCounts(): TypeColumns | null {
     const index = this.tlv;
     if (!index) return null;
-    if (this.loadingState) return this.streamedTypeCounts(index);
-    this.typeCountCache ??= countTypes(index);
+    if (this.loadingState) {
+      // While a log streams in, each tick counts only the records new since the last.
+      this.tally ??= { counts: new Float64Array(0x10000), counted: 0 };
+      tallyTypes(index, this.tally.counts, this.tally.counted);
+      this.tally.counted = index.count;
+      return typeColumns(this.tally.counts);
+    }
+    this.typeCountCache ??= typeColumns(tallyTypes(index));
     return this.typeCountCache;
   }
 
-  /** Counts per type while a log streams in: each tick counts only the records new since the last. */
   private tally: { counts: Float64Array; counted: number } | null = null;
-  private streamedTypeCounts(index: TlvIndex): TypeCount[] {
-    this.tally ??= { counts: new Float64Array(0x10000), counted: 0 };
-    const { counts } = this.tally;
-    for (let i = this.tally.counted; i < index.count; i++) counts[index.types[i]]++;
-    this.tally.counted = index.count;
-    const out: TypeCount[] = [];
-    for (let type = 0; type < counts.length; type++)
-      if (counts[type] > 0) out.push({ type, count: counts[type] });
-    return out;
-  }
 
   summary(): LogSummary {
     const log = this.log;
