@@ -45,7 +45,9 @@ describe('type counts', () => {
           const counts = types.map((_, k) => countPool[k]);
           const include = (t: number) => t % modulus !== 1;
           const columns = { types: Uint16Array.from(types), counts: Float64Array.from(counts) };
-          expect(mostFrequentTypes(columns, limit, include)).toEqual(bySorting(types, counts, limit, include));
+          expect(mostFrequentTypes(columns, limit, include)).toEqual(
+            bySorting(types, counts, limit, include),
+          );
         },
       ),
       { numRuns: 2000 },

@@ -64,7 +64,8 @@ export function mostFrequentTypes(
   include: (type: number) => boolean = () => true,
 ): TypeCount[] {
   const top: TypeCount[] = [];
-  const before = (a: TypeCount, b: TypeCount) => a.count > b.count || (a.count === b.count && a.type < b.type);
+  const before = (a: TypeCount, b: TypeCount) =>
+    a.count > b.count || (a.count === b.count && a.type < b.type);
   for (let k = 0; k < columns.types.length; k++) {
     const entry = { type: columns.types[k], count: columns.counts[k] };
     if (!include(entry.type)) continue;

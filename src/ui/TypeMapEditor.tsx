@@ -1,6 +1,12 @@
 /** Names for unknown message types: edited here, kept in localStorage, importable from JSON. */
 import { useMemo, useState } from 'react';
-import { BUILTIN_TYPE_NAMES, isKnownType, mostFrequentTypes, parseTypeMap, serializeTypeMap } from '../core/index.ts';
+import {
+  BUILTIN_TYPE_NAMES,
+  isKnownType,
+  mostFrequentTypes,
+  parseTypeMap,
+  serializeTypeMap,
+} from '../core/index.ts';
 import { setTypeMap } from './actions.ts';
 import { useApp } from './store.ts';
 

@@ -24,11 +24,11 @@ import {
   type TextIndex,
   TLV_HEADER_SIZE,
   type TlvIndex,
+  TYPE_END,
+  TYPE_STRING,
   type TypeColumns,
   tallyTypes,
   typeColumns,
-  TYPE_END,
-  TYPE_STRING,
   type ViewState,
   verifierOutcome,
 } from '../core/index.ts';

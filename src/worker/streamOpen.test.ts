@@ -18,7 +18,11 @@ interface Reads {
 }
 
 /** A byte stream that answers each BYOB read with the next piece of `bytes` (cut at `sizes`, cycled), written into the reader's view. */
-function byteStream(bytes: Uint8Array, sizes: number[], reads: Reads = { views: [] }): ReadableStream<Uint8Array> {
+function byteStream(
+  bytes: Uint8Array,
+  sizes: number[],
+  reads: Reads = { views: [] },
+): ReadableStream<Uint8Array> {
   let at = 0;
   let turn = 0;
   let previous: Uint8Array | null = null;
