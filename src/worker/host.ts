@@ -176,6 +176,12 @@ export class WorkerHost {
     setTimeout(() => {
       if (this.session === opened) opened.verifier().catch(() => undefined);
     }, 100);
+    this.remembered.set(opened, remember ? this.remember(opened) : Promise.resolve(false));
+  }
+
+  /** Keeps the log in the recent list, after the open's reply is out: its hash copies a streamed log (71 MB: 0.3 s). */
+  private async remember(opened: LogSession): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const input = opened.input;
     // A streamed file is kept as the File it is (gzip stays gzip), read again only when small enough to keep.
     const kept =
@@ -184,16 +190,12 @@ export class WorkerHost {
           ? Promise.resolve(null)
           : input.arrayBuffer().then((buffer) => new Uint8Array(buffer))
         : Promise.resolve(input);
-    this.remembered.set(
-      opened,
-      remember
-        ? Promise.all([opened.sha256(), kept])
-            .then(([sha256, bytes]) =>
-              bytes ? rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, bytes) : false,
-            )
-            .catch(() => false)
-        : Promise.resolve(false),
-    );
+    try {
+      const [sha256, bytes] = await Promise.all([opened.sha256(), kept]);
+      return bytes ? await rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, bytes) : false;
+    } catch {
+      return false;
+    }
   }
 
   /**
