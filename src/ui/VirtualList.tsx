@@ -61,6 +61,8 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   const rowHeightRef = useRef(rowHeight);
   /** Set by a resize that found the list at its end: the rescale below keeps it there. */
   const stayAtEnd = useRef(false);
+  /** The element's scrollTop as its scroll events last said (a new element is at 0): read without forcing layout. */
+  const knownScrollTop = useRef(0);
   rowHeightRef.current = rowHeight;
   // Keyed by its first row: a new block size is a new layout even when the number of blocks is not.
   const getItemKey = useCallback((i: number) => i * perItem, [perItem]);
@@ -76,12 +78,15 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     observeElementRect: (instance, cb) => {
       const el = instance.scrollElement;
       if (!el) return;
-      let height = el.clientHeight;
+      // Not read here (in React's commit): the observer's first report gives it, after layout.
+      let height: number | null = null;
       const observer = new ResizeObserver(() => {
         // A list scrolled to its end stays at its end when its height changes (a panel or a status
         // line above it opening or closing): the last rows, often the ones the user went to, stay in view.
         const atEnd =
-          el.scrollTop > 0 && el.scrollTop + Math.max(height, el.clientHeight) >= el.scrollHeight - 2;
+          height !== null &&
+          el.scrollTop > 0 &&
+          el.scrollTop + Math.max(height, el.clientHeight) >= el.scrollHeight - 2;
         if (atEnd && height !== el.clientHeight) {
           stayAtEnd.current = true;
           el.scrollTop = el.scrollHeight;
@@ -96,6 +101,7 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
     observeElementOffset: (instance, cb) => {
       // Registered once: reads the current scale and row height through refs.
       const onOffset = (offset: number, isScrolling: boolean) => {
+        knownScrollTop.current = offset;
         const virtualOffset = offset * scaleRef.current;
         cb(virtualOffset, isScrolling);
         setTopRow(Math.floor(virtualOffset / rowHeightRef.current));
@@ -113,7 +119,12 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
         stop?.();
       };
     },
-    scrollToFn: (offset, options, instance) => elementScroll(offset / scaleRef.current, options, instance),
+    // react-virtual scrolls to where the element already is when it first sees it; that scroll would
+    // force the new rows' layout inside React's commit (30 ms of a 100 ms first render of a log).
+    scrollToFn: (offset, options, instance) => {
+      if (offset / scaleRef.current === knownScrollTop.current && !options.behavior) return;
+      elementScroll(offset / scaleRef.current, options, instance);
+    },
   });
 
   // When the scale changes (a resize, a new count), keep the same rows in view.
@@ -167,7 +178,8 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   }, [first, last, onRange]);
 
   // Rows sit where the virtual offset says, relative to the real scroll position.
-  const realTop = scrollRef.current?.scrollTop ?? 0;
+  // As the scroll events said, like virtualTop: reading scrollTop here would force layout inside the render.
+  const realTop = knownScrollTop.current;
   const virtualTop = virtualizer.scrollOffset ?? 0;
   const rows: ReactNode[] = [];
   for (let index = first; index < last; index++) {
