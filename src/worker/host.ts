@@ -192,7 +192,9 @@ export class WorkerHost {
         : Promise.resolve(input);
     try {
       const [sha256, bytes] = await Promise.all([opened.sha256(), kept]);
-      return bytes ? await rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, bytes) : false;
+      return bytes
+        ? await rememberLog({ sha256, name: opened.name, size: opened.bytes.length }, bytes)
+        : false;
     } catch {
       return false;
     }
