@@ -1,6 +1,6 @@
 /** The core's public surface. Pure TypeScript: runs in the page, a Web Worker and Node. */
 
-export { decodeUtf8, sha256Hex, TailWindow } from './bytes.ts';
+export { decodeUtf8, sha256Hex, sha256Steps, TailWindow } from './bytes.ts';
 export * from './decode.ts';
 export * from './detect.ts';
 export * from './diagnostics.ts';

@@ -110,13 +110,18 @@ export async function buildShareLink(bytes: Uint8Array, options: ShareLinkOption
   return finishLink(`${head}&d=${encodeBase64Url(deflated)}`);
 }
 
-/** A link carrying only the bytes' SHA-256 and length: it opens once the recipient drops the same file. */
+/**
+ * A link carrying only the bytes' SHA-256 and length: it opens once the
+ * recipient drops the same file. `sha256`: the bytes' hash, when the caller
+ * has it already.
+ */
 export async function buildHashLink(
   bytes: Uint8Array,
   options: Omit<ShareLinkOptions, 'note'> = {},
+  sha256?: string,
 ): Promise<ShareLink> {
   checkShareable(bytes);
-  return finishLink(linkHead(options, `n=${bytes.length}&sha256=${await sha256Hex(bytes)}`));
+  return finishLink(linkHead(options, `n=${bytes.length}&sha256=${sha256 ?? sha256Hex(bytes)}`));
 }
 
 export type ShareLinkResult =

@@ -11,7 +11,6 @@ import {
   type DecodedLog,
   type Diagnostic,
   decodeLog,
-  formatCount,
   gunzip,
   hexPreview,
   isGzip,
@@ -20,7 +19,7 @@ import {
   lineOfRecord,
   logTail,
   NO_LINE,
-  sha256Hex,
+  sha256Steps,
   type TextIndex,
   TLV_HEADER_SIZE,
   type TlvIndex,
@@ -61,8 +60,6 @@ const SEARCH_CHUNK_BYTES = 2 << 20;
  * index only (LogSession.searchCopyMaxBytes; tests lower it).
  */
 export const EAGER_SEARCH_COPY_BYTES = 256 << 20;
-/** The largest streamed log hashed (its hash needs a copy; see sha256). */
-export const HASH_COPY_MAX_BYTES = 256 << 20;
 
 /** A slice of the log decoded one char per byte: a match's position is its byte offset. */
 interface SearchChunk {
@@ -257,18 +254,9 @@ export class LogSession {
     return this.verifierReady;
   }
 
-  /** SHA-256 of the decoded bytes, computed once: what hash links and recent logs name. */
+  /** SHA-256 of the decoded bytes, computed once, in slices between requests: what hash links and recent logs name. */
   sha256(): Promise<string> {
-    this.digest ??= this.whole.then(() => {
-      const bytes = this.log.bytes;
-      // crypto.subtle takes no view of a resizable buffer, and has no incremental digest: hashing a
-      // streamed log copies it whole, which past HASH_COPY_MAX_BYTES would break the memory budget.
-      if ((bytes.buffer as { resizable?: boolean }).resizable && bytes.length > HASH_COPY_MAX_BYTES)
-        throw new Error(
-          `logs over ${formatCount(HASH_COPY_MAX_BYTES)} bytes get no SHA-256 here (it would take a second copy of the log), so the URL and links cannot name this one by hash`,
-        );
-      return sha256Hex(plain(bytes));
-    });
+    this.digest ??= this.whole.then(async () => (await runInSlices(sha256Steps(this.log.bytes))).value);
     return this.digest;
   }
 
@@ -286,7 +274,8 @@ export class LogSession {
     const log = this.log;
     const overrides = { format: view.format, byteOrder: view.byteOrder };
     if (mode === 'full') return { ...(await buildShareLink(plain(log.bytes), { base, view })), note: null };
-    if (mode === 'hash') return { ...(await buildHashLink(plain(log.bytes), { base, view })), note: null };
+    if (mode === 'hash')
+      return { ...(await buildHashLink(log.bytes, { base, view }, await this.sha256())), note: null };
     const chosen =
       mode === 'excerpt-selected'
         ? (records ?? (view.rec === null ? [] : [view.rec]))

@@ -192,7 +192,7 @@ async function opened(
     }
     void refreshRecent();
   } catch {
-    // Without a hash (no crypto.subtle outside a secure context) the URL just has no log key.
+    // Without a hash (the log was replaced meanwhile) the URL just has no log key.
   }
   return streamed;
 }
