@@ -168,10 +168,7 @@ export class WorkerHost {
    * than one slice. Then remember the log (IndexedDB) when asked to.
    */
   private afterOpen(opened: LogSession, remember: boolean): void {
-    const step = () => {
-      if (this.session === opened && opened.prepareSearchStep()) setTimeout(step, 0);
-    };
-    if (opened.summary().searchCopyEager) setTimeout(step, 100);
+    if (opened.summary().searchCopyEager) opened.prepareSearchLater(100, () => this.session === opened);
     // The verifier model, once the first rows are out (a request for it starts it sooner); its requests wait for it.
     setTimeout(() => {
       if (this.session === opened) opened.verifier().catch(() => undefined);
@@ -179,9 +176,8 @@ export class WorkerHost {
     this.remembered.set(opened, remember ? this.remember(opened) : Promise.resolve(false));
   }
 
-  /** Keeps the log in the recent list, after the open's reply is out: its hash copies a streamed log (71 MB: 0.3 s). */
+  /** Keeps the log in the recent list, once it is hashed (after the open's reply, the model and the search copy). */
   private async remember(opened: LogSession): Promise<boolean> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
     const input = opened.input;
     // A streamed file is kept as the File it is (gzip stays gzip), read again only when small enough to keep.
     const kept =
