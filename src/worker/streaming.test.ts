@@ -4,6 +4,7 @@
  * shown before keeps answering under its own until the new one is whole; a
  * cancel leaves the one before.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DecodedLog, decodeLog } from '../core/index.ts';
 import { fixtureBytes } from '../testing/fixtures.ts';
@@ -105,6 +106,11 @@ describe('a streamed open', () => {
     expect(summary.truncation).toEqual(whole.truncation);
     expect(h.host.current).toMatchObject({ generation: 2 });
     expect(h.host.current.session?.name).toBe('rotated');
+    // Hashed where the streamed bytes lie (a resizable buffer), once the verifier model is built.
+    const identity = await h.value({ kind: 'identity' }, 2);
+    expect(identity.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(identity.length).toBe(bytes.length);
+    expect(h.host.current.session?.verifierIfReady).not.toBeNull();
   });
 
   it('cancelled after its first rows: the log before stays open, the new one answers nothing', async () => {
