@@ -1,48 +1,13 @@
 /**
- * `?src=` downloads, in the worker: the body is read as a stream into a
- * buffer that grows with what arrived (never with what the server claims),
- * and refused past the cap, declared or actual.
+ * `?src=` downloads, in the worker: the body is streamed into the open
+ * (streamOpen.ts), counted as it arrives (never trusting what the server
+ * claims), and refused past the cap, declared or actual.
  */
 import { formatCount } from '../core/index.ts';
 import type { Job } from './job.ts';
 
 /** The kernel's largest log buffer: no log is bigger. */
 export const MAX_DOWNLOAD_BYTES = 1 << 30;
-
-/**
- * Bytes gathered as they arrive. One place to hook in later: an index built
- * while the body streams (issue 11) reads `view()` after each `append`.
- */
-export class ByteSink {
-  private buffer: Uint8Array<ArrayBuffer>;
-  length = 0;
-
-  constructor(
-    readonly maxBytes: number,
-    sizeHint = 0,
-  ) {
-    // A hint is only a hint: never more than the cap, and the buffer grows past it if the body does.
-    this.buffer = new Uint8Array(Math.max(1024, Math.min(sizeHint, maxBytes)));
-  }
-
-  /** Adds a chunk; false (and nothing added) when it would pass the cap. */
-  append(chunk: Uint8Array): boolean {
-    const needed = this.length + chunk.length;
-    if (needed > this.maxBytes) return false;
-    if (needed > this.buffer.length) {
-      const grown = new Uint8Array(Math.min(this.maxBytes, Math.max(needed, this.buffer.length * 2)));
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
-    }
-    this.buffer.set(chunk, this.length);
-    this.length = needed;
-    return true;
-  }
-
-  view(): Uint8Array<ArrayBuffer> {
-    return this.buffer.subarray(0, this.length);
-  }
-}
 
 /** A failure to explain to the user as it is (not a bug). */
 export class DownloadError extends Error {}
@@ -61,20 +26,33 @@ export async function downloadStream(
   job: Job,
 ): Promise<{ body: ReadableStream<Uint8Array>; declared: number | null }> {
   const { response, declared, refuse } = await request(url, maxBytes, job);
-  const reader = response.body?.getReader();
+  const source = response.body;
+  // A fetch body is a byte stream: a reader's own buffer (BYOB) is handed through to it, so the
+  // body lands in the buffer the open reuses (streamOpen.ts) rather than in fresh memory per chunk.
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = source?.getReader({ mode: 'byob' }) ?? null;
+  } catch {
+    // Not a byte stream: read its chunks as they come.
+  }
+  const chunks = byob ? null : (source?.getReader() ?? null);
   let received = 0;
-  const body = new ReadableStream<Uint8Array>({
+  const body = new ReadableStream({
+    type: 'bytes',
     async pull(controller) {
-      if (!reader) {
-        controller.close();
-        return;
-      }
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      const request = controller.byobRequest;
+      let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
       try {
-        chunk = await reader.read();
+        if (byob) {
+          const view = request?.view;
+          chunk = await byob.read(
+            view ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(64 << 10),
+          );
+        } else if (chunks) chunk = (await chunks.read()) as ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+        else chunk = { done: true, value: undefined };
       } catch (e) {
         job.check();
-        void reader.cancel().catch(() => {});
+        void (byob ?? chunks)?.cancel().catch(() => {});
         controller.error(
           new DownloadError(
             `The download of ${url} broke off after ${n(received)} bytes: ${e instanceof Error ? e.message : String(e)}`,
@@ -84,18 +62,25 @@ export async function downloadStream(
       }
       if (chunk.done) {
         controller.close();
+        // A reader waiting with its buffer gets it back, empty (from the body's reader, when it went there).
+        const empty = (chunk as { value?: Uint8Array<ArrayBuffer> }).value;
+        if (request?.view && empty) request.respondWithNewView(empty);
+        else request?.respond(0);
         return;
       }
       received += chunk.value.length;
       if (received > maxBytes) {
-        void reader.cancel().catch(() => {});
+        void (byob ?? chunks)?.cancel().catch(() => {});
         controller.error(refuse('it sent more than that'));
         return;
       }
-      controller.enqueue(chunk.value);
+      // Filled in the reader's own buffer (moved to the body's reader and back): say so. Otherwise
+      // enqueue, which also fills a waiting reader's buffer.
+      if (byob && request?.view) request.respondWithNewView(chunk.value);
+      else controller.enqueue(chunk.value);
     },
     cancel(reason) {
-      return reader?.cancel(reason);
+      return (byob ?? chunks)?.cancel(reason);
     },
   });
   return { body, declared };
@@ -127,32 +112,4 @@ async function request(url: string, maxBytes: number, job: Job) {
     throw refuse(`the server declares ${n(declared)} bytes`);
   }
   return { response, declared, refuse };
-}
-
-export async function download(url: string, maxBytes: number, job: Job): Promise<Uint8Array> {
-  const { response, declared, refuse } = await request(url, maxBytes, job);
-  const sink = new ByteSink(maxBytes, declared ?? 0);
-  const reader = response.body?.getReader();
-  if (!reader) return sink.view();
-  try {
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (e) {
-        job.check();
-        throw new DownloadError(
-          `The download of ${url} broke off after ${n(sink.length)} bytes: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
-      if (chunk.done) break;
-      if (!sink.append(chunk.value)) throw refuse(`it sent more than that`);
-      job.progress(sink.length, declared, `Downloading ${url}`);
-      job.check();
-    }
-  } finally {
-    // Stops the transfer when we stopped reading early (refused, cancelled).
-    void reader.cancel().catch(() => {});
-  }
-  return sink.view();
 }
