@@ -1,7 +1,7 @@
 /**
  * What a saved log puts in front of (and inside) the verifier's lines: a CI
- * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `) and
- * ANSI colour codes. The verifier model strips them from every line
+ * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `),
+ * ANSI colour codes, and a Go program's cilium/ebpf header and tabs. The verifier model strips them from every line
  * (verifier/regions.ts); the truncation verdict reads its first and last
  * lines through them (text.ts). No imports: both sit above it.
  */
@@ -11,6 +11,18 @@ export interface Stripped {
   /** ANSI escape sequences removed (`ESC [ … m` and other CSI sequences). */
   ansiSequences: number;
 }
+
+/**
+ * cilium/ebpf's VerifierError printed with `%+v` (Go): its cause, the errno's
+ * text, and a colon (`2026/12/05 01:10:25 Verifier error: permission denied:`,
+ * after whatever the program logs in front), then each line of the kernel's
+ * log after a tab, then `(N line(s) omitted)` or `(truncated)` when
+ * cilium/ebpf cut or suspects a cut. The program's name is in the error's
+ * summary, the line after (`…: program xdp_prog: load program: permission
+ * denied: …`).
+ */
+export const CILIUM_HEADER =
+  /(?:^|[\s:])(?:permission denied|invalid argument|argument list too long|no space left on device|bad address|operation not permitted|operation not supported|cannot allocate memory|no such file or directory|device or resource busy|interrupted system call):$/;
 
 export const ESC = 0x1b;
 export const isDigit = (c: number) => c >= 0x30 && c <= 0x39;

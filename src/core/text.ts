@@ -6,7 +6,7 @@
 
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
-import { ansiLength, bareLineText, ESC } from './linePrefix.ts';
+import { ansiLength, bareLineText, CILIUM_HEADER, ESC } from './linePrefix.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -56,7 +56,15 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
 
 /** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
 export function startsLikeLogStart(head: string): boolean {
-  return LOG_START_PATTERNS.some((re) => re.test(head));
+  // After cilium/ebpf's header, the log starts on the next line, after a tab.
+  const start = startsAsCiliumBlock(head) ? head.slice(head.indexOf('\n') + 2) : head;
+  return LOG_START_PATTERNS.some((re) => re.test(start));
+}
+
+/** cilium/ebpf's VerifierError printed with %+v (Go): its header, then the log after tabs. */
+function startsAsCiliumBlock(head: string): boolean {
+  const newline = head.indexOf('\n');
+  return newline > 0 && head[newline + 1] === '\t' && CILIUM_HEADER.test(head.slice(0, newline).trimEnd());
 }
 
 /** What the verdict needs from the whole buffer, gathered as the bytes go by. */
@@ -72,7 +80,7 @@ interface TextFacts {
   notTextAfter: boolean;
   /** Bytes of earlier output a rewind left after the NUL (see TextIndexBuilder.scanAfterNul). */
   staleText: number;
-  /** The text's first line (of its first 160 bytes: room for a CI timestamp), bare (see linePrefix.ts), with its newline. */
+  /** The text's first two lines (of its first HEAD_LINE_BYTES), bare (see linePrefix.ts), with their newlines. */
   head: string;
   /** The text's last bytes (up to TEXT_TAIL_BYTES) and the offset the first of them is at. */
   textTail: Uint8Array;
@@ -89,13 +97,20 @@ interface TextFacts {
  * load included). Reads only the text's last TEXT_TAIL_BYTES: a line longer
  * than 256 bytes is never the summary.
  */
-function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number): boolean {
+function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number, cilium: boolean): boolean {
   // In libbpf's output the kernel's log ends at libbpf's closing marker.
   const tailFrom = Math.max(0, textLength - 4096);
   const window = new TextDecoder('latin1').decode(tail.subarray(tailFrom - tailStart));
   // The marker's line may carry a CI timestamp or colour codes: the log ends where that line starts.
   const marker = window.lastIndexOf(LIBBPF_LOG_END_LINE);
-  const logEnd = marker < 0 ? textLength : tailFrom + window.lastIndexOf('\n', marker) + 1;
+  let logEnd = marker < 0 ? textLength : tailFrom + window.lastIndexOf('\n', marker) + 1;
+  if (cilium) {
+    // cilium/ebpf's block ends with its last line after a tab; the program's own output follows.
+    const lastTabbed = window.lastIndexOf('\n\t');
+    if (lastTabbed < 0) return false;
+    const lineEnd = window.indexOf('\n', lastTabbed + 1);
+    logEnd = lineEnd < 0 ? textLength : tailFrom + lineEnd + 1;
+  }
   if (logEnd < 2) return false;
   const newline = tail[logEnd - 1 - tailStart] === NEWLINE;
   const end = newline ? logEnd - 1 : logEnd;
@@ -104,7 +119,8 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   if (found < 0 && tailStart > 0) return false;
   const lineStart = tailStart + found + 1;
   if (end - lineStart > 256) return false;
-  const line = bareLineText(tail, lineStart - tailStart, end - tailStart);
+  // cilium/ebpf prints each line of the log after a tab.
+  const line = bareLineText(tail, lineStart - tailStart, end - tailStart).replace(/^\t/, '');
   return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
 
@@ -169,7 +185,7 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
   if (
     terminator === null &&
     startsAsLogStarts &&
-    endsWithSummary(facts.textTail, facts.textTailStart, size)
+    endsWithSummary(facts.textTail, facts.textTailStart, size, startsAsCiliumBlock(facts.head))
   ) {
     return {
       truncation: {
@@ -203,6 +219,8 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
 const CONTROL_SAMPLE = 4096;
 /** Bytes of the buffer's start kept for the head checks. */
 const HEAD_BYTES = 2 * CONTROL_SAMPLE;
+/** The first line is read from this much of the start: room for a CI timestamp, or a Go program's error chain. */
+const HEAD_LINE_BYTES = 1024;
 /** Bytes of the text's end kept for the summary and control-byte checks. */
 export const TEXT_TAIL_BYTES = 2 * CONTROL_SAMPLE;
 /** A run of this many zeros after the NUL ends the earlier output a rewind left behind. */
@@ -511,10 +529,14 @@ export class TextIndexBuilder {
     const tail = this.textTail.bytes();
     const tailStart = textLength - tail.length;
     const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
-    const headBytes = this.head.subarray(0, Math.min(textLength, 160));
+    const headBytes = this.head.subarray(0, Math.min(textLength, HEAD_LINE_BYTES));
     const newline = headBytes.indexOf(NEWLINE);
+    // The first line, and the second (after cilium/ebpf's header, the log starts there).
+    const second = newline < 0 ? -1 : headBytes.indexOf(NEWLINE, newline + 1);
     const head =
-      newline < 0 ? bareLineText(headBytes, 0, headBytes.length) : `${bareLineText(headBytes, 0, newline)}\n`;
+      newline < 0
+        ? bareLineText(headBytes, 0, headBytes.length)
+        : `${bareLineText(headBytes, 0, newline)}\n${bareLineText(headBytes, newline + 1, second < 0 ? headBytes.length : second)}${second < 0 ? '' : '\n'}`;
     const staleText =
       this.staleNotText || this.staleLastText < 0 || terminator === null
         ? 0

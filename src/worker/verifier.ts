@@ -59,6 +59,7 @@ const WRAPPER_NAMES: Record<string, string> = {
   libbpf: 'libbpf',
   veristat: 'veristat',
   bpftrace: 'bpftrace',
+  cilium: 'cilium/ebpf',
 };
 
 const DEF_END: Record<string, string> = {

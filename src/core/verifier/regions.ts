@@ -2,11 +2,21 @@
  * Where the verifier's own log sits inside what the user saved: libbpf's
  * report of a failed load (one BEGIN/END block per program), veristat's
  * `PROCESSING file/prog, DURATION US: N, VERDICT: …, VERIFIER LOG:` blocks,
- * bpftrace's `Kernel error log:`, or the whole file. CI timestamps and ANSI
- * colour codes in front of (or inside) lines are stripped into a cleaned copy
- * of the text, made only when the log has them; line numbers stay the file's.
+ * bpftrace's `Kernel error log:`, cilium/ebpf's VerifierError printed with
+ * `%+v` (`…: load program: permission denied:` then each line after a tab), or
+ * the whole file. CI timestamps, ANSI colour codes and cilium/ebpf's tabs in
+ * front of (or inside) lines are stripped into a cleaned copy of the text,
+ * made only when the log has them; line numbers stay the file's.
  */
-import { copyBareLine, ESC, isDigit, type Stripped, timestampPrefix } from '../linePrefix.ts';
+import {
+  bareLineText,
+  CILIUM_HEADER,
+  copyBareLine,
+  ESC,
+  isDigit,
+  type Stripped,
+  timestampPrefix,
+} from '../linePrefix.ts';
 import { STEP_MASK, type Steps } from '../steps.ts';
 import type { ByteLines } from './grammar.ts';
 
@@ -15,7 +25,7 @@ export type { Stripped } from '../linePrefix.ts';
 import { byteLineEnd } from './grammar.ts';
 import { byteLineText } from './lines.ts';
 
-export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace';
+export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium';
 
 export interface LogRegion {
   /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat); null for a bare log. */
@@ -28,14 +38,29 @@ export interface LogRegion {
   wrapperVerdict: 'success' | 'failure' | null;
 }
 
+const CILIUM_TRAILER = /^\t\((?:truncated|\d+ line\(s\) omitted)\)$/;
+const CILIUM_SUMMARY_LINE = /^\tprocessed \d+ insns /;
+const CILIUM_PROGRAM = /\bprogram ([^\s:]+): load program: /;
+
+/** A cilium/ebpf block: its header line, then lines [start, end) after a tab, the last `logEnd - start` of them its log. */
+export interface CiliumBlock {
+  header: number;
+  name: string | null;
+  start: number;
+  /** The block's log ends here: the trailer lines after it are cilium/ebpf's. */
+  logEnd: number;
+  end: number;
+}
+
 /**
- * The lines with timestamps and ANSI codes removed, same count and order.
- * Returns the input itself when there is nothing to strip (the common case:
- * one byte read per line, one indexOf for ESC).
+ * The lines with timestamps, ANSI codes and cilium/ebpf's tabs removed, same
+ * count and order, and the cilium/ebpf blocks found. Returns the input itself
+ * when there is nothing to strip (the common case: one or two bytes read per
+ * line, one indexOf for ESC).
  */
 export function* stripWrapperPrefixesSteps(
   lines: ByteLines,
-): Steps<{ lines: ByteLines; stripped: Stripped }> {
+): Steps<{ lines: ByteLines; stripped: Stripped; cilium: CiliumBlock[] }> {
   const { bytes, starts, count } = lines;
   const hasEsc = bytes.subarray(0, lines.end).indexOf(ESC) >= 0;
   let hasTimestamps = false;
@@ -46,21 +71,53 @@ export function* stripWrapperPrefixesSteps(
     if ((c === 0x5b || isDigit(c)) && timestampPrefix(bytes, s, byteLineEnd(lines, i)) > 0)
       hasTimestamps = true;
   }
+  // The first byte after a line's timestamp, if any.
+  const firstByte = (i: number) => {
+    const s = starts[i];
+    return bytes[hasTimestamps ? s + timestampPrefix(bytes, s, byteLineEnd(lines, i)) : s];
+  };
+  const cilium: CiliumBlock[] = [];
+  for (let i = 0; i + 1 < count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    // A header ends with ':' and the next line starts with a tab: only then is the line decoded.
+    const end = byteLineEnd(lines, i);
+    if (end === starts[i] || bytes[end - (bytes[end - 1] === 0x0d ? 2 : 1)] !== 0x3a) continue;
+    if (firstByte(i + 1) !== 0x09) continue;
+    const lineText = (k: number) => bareLineText(bytes, starts[k], byteLineEnd(lines, k)).trimEnd();
+    let j = i + 1;
+    while (j < count && firstByte(j) === 0x09) j++;
+    let logEnd = j;
+    while (logEnd > i + 1 && CILIUM_TRAILER.test(lineText(logEnd - 1))) logEnd--;
+    // The errno's text closes the header, or the block is a log: it ends with the summary or cilium/ebpf's trailer.
+    if (!CILIUM_HEADER.test(lineText(i)) && logEnd === j && !CILIUM_SUMMARY_LINE.test(lineText(j - 1)))
+      continue;
+    const named = CILIUM_PROGRAM.exec(lineText(i)) ?? (j < count ? CILIUM_PROGRAM.exec(lineText(j)) : null);
+    cilium.push({ header: i, name: named?.[1] ?? null, start: i + 1, logEnd, end: j });
+    i = j - 1;
+  }
   const stripped: Stripped = { timestampLines: 0, ansiSequences: 0 };
-  if (!hasEsc && !hasTimestamps) return { lines, stripped };
+  if (!hasEsc && !hasTimestamps && cilium.length === 0) return { lines, stripped, cilium };
 
   const out = new Uint8Array(lines.end + 1);
   const outStarts = new Uint32Array(count);
   let at = 0;
+  let block = 0;
   for (let i = 0; i < count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
     outStarts[i] = at;
     at = copyBareLine(bytes, starts[i], byteLineEnd(lines, i), out, at, stripped, hasTimestamps);
+    while (block < cilium.length && cilium[block].end <= i) block++;
+    if (block < cilium.length && i >= cilium[block].start && out[outStarts[i]] === 0x09) {
+      // The tab cilium/ebpf puts in front of each line of the log.
+      out.copyWithin(outStarts[i], outStarts[i] + 1, at);
+      at--;
+    }
     out[at++] = 0x0a;
   }
   return {
     lines: { bytes: out.subarray(0, at), starts: outStarts, count, end: Math.max(0, at - 1) },
     stripped,
+    cilium,
   };
 }
 
@@ -77,8 +134,9 @@ const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) =
  * The program regions of a (cleaned) log. One region for a bare log. Decodes
  * only lines that start the way a wrapper header starts.
  */
-export function* findRegionsSteps(lines: ByteLines): Steps<LogRegion[]> {
+export function* findRegionsSteps(lines: ByteLines, cilium: readonly CiliumBlock[] = []): Steps<LogRegion[]> {
   const regions: LogRegion[] = [];
+  let nextBlock = 0;
   let open: LogRegion | null = null;
   const close = (endLine: number) => {
     if (open) {
@@ -89,6 +147,20 @@ export function* findRegionsSteps(lines: ByteLines): Steps<LogRegion[]> {
   };
   for (let i = 0; i < lines.count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
+    const block = cilium[nextBlock];
+    if (block?.header === i) {
+      close(i);
+      regions.push({
+        name: block.name,
+        wrapper: 'cilium',
+        startLine: block.start,
+        endLine: block.logEnd,
+        wrapperVerdict: null,
+      });
+      nextBlock++;
+      i = block.end - 1;
+      continue;
+    }
     if (!HEADER_FIRST_BYTES.has(lines.bytes[lines.starts[i]])) continue;
     const text = byteLineText(lines, i);
     let m = LIBBPF_BEGIN.exec(text);

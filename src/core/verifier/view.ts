@@ -22,7 +22,7 @@ export interface ProgramRef {
   index: number;
   name: string;
   verdict: Verdict;
-  /** Where it came from: 'plain', 'libbpf', 'veristat', 'bpftrace'. */
+  /** Where it came from: 'plain', 'libbpf', 'veristat', 'bpftrace', 'cilium/ebpf'. */
   wrapper: string;
   /** The file's lines this program's log spans: [first, end). */
   firstLine: number;

@@ -1,0 +1,26 @@
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+SEC("xdp")
+int xdp_count_proto(struct xdp_md *ctx)
+{
+	__u32 key = ctx->ingress_ifindex;
+	__u64 *v = bpf_map_lookup_elem(&counts, &key);
+	*v += 1;			/* no NULL check */
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int xdp_ok(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";
