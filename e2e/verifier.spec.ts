@@ -165,6 +165,24 @@ test('a libbpf report with stats lines: the panel names the error', async ({ pag
   await expect(page.getByTestId('verifier-stats')).toBeVisible();
 });
 
+test('a Go program’s cilium/ebpf error (%+v): the panel names the error, and Jump to error selects its line', async ({
+  page,
+}) => {
+  const file = path.join(KERNEL_DIR, '../verifier/cilium/cil_null.L2.txt');
+  await gotoApp(page);
+  await openPath(page, file);
+  await expect(verdictPanel(page)).toHaveAttribute('data-verdict', 'rejected');
+  await expect(page.getByTestId('verdict-error')).toContainText("R0 invalid mem access 'map_value_or_null'");
+  await expect(verdictPanel(page)).toContainText('xdp_count_proto');
+  await expect(page.getByTestId('truncation-banner')).toHaveCount(0);
+  await page.getByTestId('jump-to-error').click();
+  const lines = (await import('node:fs')).readFileSync(file, 'utf8').split('\n');
+  await expect(selectedRows(page)).toHaveAttribute(
+    'data-record-index',
+    String(lines.indexOf("\tR0 invalid mem access 'map_value_or_null'")),
+  );
+});
+
 test('a veristat file with two programs: the picker switches verdicts', async ({ page }) => {
   const ok = kernelBytes('ok-level2.bin.gz').toString('latin1').replace(/\0.*$/s, '');
   const bad = kernelBytes('bad-bounds.bin').toString('latin1').replace(/\0.*$/s, '');
