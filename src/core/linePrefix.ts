@@ -1,9 +1,10 @@
 /**
  * What a saved log puts in front of (and inside) the verifier's lines: a CI
  * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `),
- * ANSI colour codes, and a Go program's cilium/ebpf header and tabs. The verifier model strips them from every line
- * (verifier/regions.ts); the truncation verdict reads its first and last
- * lines through them (text.ts). No imports: both sit above it.
+ * ANSI colour codes, and a Go program's cilium/ebpf header and tabs. The
+ * verifier model strips them from every line (verifier/regions.ts); the
+ * truncation verdict reads its first and last lines through them (text.ts).
+ * No imports: both sit above it.
  */
 export interface Stripped {
   /** Lines that lost a CI timestamp (`2024-05-01T12:00:00.1234567Z `) or a `[  12.345678] ` prefix. */

@@ -119,8 +119,9 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   if (found < 0 && tailStart > 0) return false;
   const lineStart = tailStart + found + 1;
   if (end - lineStart > 256) return false;
+  const bare = bareLineText(tail, lineStart - tailStart, end - tailStart);
   // cilium/ebpf prints each line of the log after a tab.
-  const line = bareLineText(tail, lineStart - tailStart, end - tailStart).replace(/^\t/, '');
+  const line = cilium ? bare.replace(/^\t/, '') : bare;
   return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
 }
 
@@ -219,7 +220,7 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
 const CONTROL_SAMPLE = 4096;
 /** Bytes of the buffer's start kept for the head checks. */
 const HEAD_BYTES = 2 * CONTROL_SAMPLE;
-/** The first line is read from this much of the start: room for a CI timestamp, or a Go program's error chain. */
+/** The first two lines are read from this much of the start: room for CI timestamps, or a Go program's error chain. */
 const HEAD_LINE_BYTES = 1024;
 /** Bytes of the text's end kept for the summary and control-byte checks. */
 export const TEXT_TAIL_BYTES = 2 * CONTROL_SAMPLE;
