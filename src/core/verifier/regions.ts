@@ -3,7 +3,7 @@
  * report of a failed load (one BEGIN/END block per program), veristat's
  * `PROCESSING file/prog, DURATION US: N, VERDICT: …, VERIFIER LOG:` blocks,
  * bpftrace's `Kernel error log:`, cilium/ebpf's VerifierError printed with
- * `%+v` (`…: load program: permission denied:` then each line after a tab), or
+ * `%+v` (`… Verifier error: permission denied:` then each line after a tab), or
  * the whole file. CI timestamps, ANSI colour codes and cilium/ebpf's tabs in
  * front of (or inside) lines are stripped into a cleaned copy of the text,
  * made only when the log has them; line numbers stay the file's.
@@ -79,18 +79,21 @@ export function* stripWrapperPrefixesSteps(
   const cilium: CiliumBlock[] = [];
   for (let i = 0; i + 1 < count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
-    // A header ends with ':' and the next line starts with a tab: only then is the line decoded.
+    // A header ends with ':', starts with no tab, and the next line starts with one: only then is it
+    // decoded. Its block runs to the next line without a tab, so blocks never overlap: one pass.
     const end = byteLineEnd(lines, i);
     if (end === starts[i] || bytes[end - (bytes[end - 1] === 0x0d ? 2 : 1)] !== 0x3a) continue;
-    if (firstByte(i + 1) !== 0x09) continue;
+    if (firstByte(i + 1) !== 0x09 || firstByte(i) === 0x09) continue;
     const lineText = (k: number) => bareLineText(bytes, starts[k], byteLineEnd(lines, k)).trimEnd();
     let j = i + 1;
     while (j < count && firstByte(j) === 0x09) j++;
     let logEnd = j;
     while (logEnd > i + 1 && CILIUM_TRAILER.test(lineText(logEnd - 1))) logEnd--;
     // The errno's text closes the header, or the block is a log: it ends with the summary or cilium/ebpf's trailer.
-    if (!CILIUM_HEADER.test(lineText(i)) && logEnd === j && !CILIUM_SUMMARY_LINE.test(lineText(j - 1)))
+    if (!CILIUM_HEADER.test(lineText(i)) && logEnd === j && !CILIUM_SUMMARY_LINE.test(lineText(j - 1))) {
+      i = j - 1;
       continue;
+    }
     const named = CILIUM_PROGRAM.exec(lineText(i)) ?? (j < count ? CILIUM_PROGRAM.exec(lineText(j)) : null);
     cilium.push({ header: i, name: named?.[1] ?? null, start: i + 1, logEnd, end: j });
     i = j - 1;
