@@ -555,7 +555,11 @@ function regView(entry: StateEntry, frame: number): Omit<RegView, 'changed' | 'd
     name: entry.name,
     frame,
     text: value.raw,
-    type: value.type ?? (value.constant !== null ? 'scalar' : value.slotTypes ? 'stack' : ''),
+    // Kernels before 5.18 call a scalar `inv`.
+    type:
+      value.base === 'scalar'
+        ? 'scalar'
+        : (value.type ?? (value.constant !== null ? 'scalar' : value.slotTypes ? 'stack' : '')),
     fields,
     precise: value.precise,
     liveness: entry.liveness,

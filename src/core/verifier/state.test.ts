@@ -110,6 +110,47 @@ describe('the state grammar on values the corpus holds', () => {
     ]);
   });
 
+  test('kernels before 6.0: `inv`, `P` after the type, `*_value` bounds, `imm=%llx`, a stack pointer`s call site', () => {
+    // Values as print_verifier_state printed them in 5.x (verbose "=%s" type, then "P", then "%lld" or
+    // "(id=%d,…" with smin_value=%lld, umax_value=%llu, s32_min_value=%d, imm=%llx).
+    const line =
+      ' R0_w=invP(id=0,umax_value=255,var_off=(0x0; 0xff)) R1=ctx(id=0,off=0,imm=0) R2_w=inv0 R3_rw=invP-5 R5=map_value(id=0,off=0,ks=4,vs=64,imm=10) R6=inv(id=0,smin_value=-4095,smax_value=4096,s32_min_value=-4095,u32_max_value=4096) R10=fp0 fp-8_w=invP fp-16=mmmm????';
+    const state = parseState(line);
+    expect(state.error).toBeNull();
+    expect(printState(state)).toBe(line);
+    const [r0, r1, r2, r3, r5, r6, r10, fp8, fp16] = stateEntries(state).map((e) => e.value);
+    expect(r0).toMatchObject({
+      type: 'inv',
+      base: 'scalar',
+      precise: true,
+      precisionAfterType: true,
+      constant: null,
+    });
+    expect(r0.fields).toEqual({ id: 0, umax: 255n, varOff: { value: 0n, mask: 0xffn } });
+    expect(r1.fields).toEqual({ id: 0, off: 0n, imm: 0n });
+    expect(r2).toMatchObject({ base: 'scalar', precise: false, constant: 0n });
+    expect(r3).toMatchObject({ base: 'scalar', precise: true, constant: -5n });
+    // %llx: imm=10 is sixteen.
+    expect(r5.fields).toMatchObject({ ks: 4, vs: 64, imm: 16n });
+    expect(r6.fields).toEqual({ id: 0, smin: -4095n, smax: 4096n, smin32: -4095n, umax32: 4096n });
+    expect(r10).toMatchObject({ base: 'fp', constant: 0n });
+    expect(fp8).toMatchObject({ base: 'scalar', precise: true });
+    expect(fp16).toMatchObject({ slotTypes: 'mmmm????', error: null });
+    // Before 5.3 a stack pointer carried its frame's call site.
+    const fp = entry('R10=fp0,call_-1').value;
+    expect(fp).toMatchObject({ base: 'fp', constant: 0n, fields: { callsite: -1 } });
+    expect(printState(parseState(' R2=fp-8,call_3 R10=fp0,call_-1'))).toBe(' R2=fp-8,call_3 R10=fp0,call_-1');
+    // A hex imm with letters is hex whatever else the value printed; 6.6's decimal imm stays decimal.
+    expect(entry('R1=map_value(map=m,ks=4,vs=64,off=8,imm=1f)').value.fields.imm).toBe(31n);
+    expect(entry('R1=map_value(map=m,ks=4,vs=64,off=8,imm=10)').value.fields.imm).toBe(10n);
+    // 6.0 and later print P first; the new names are untouched.
+    expect(entry('R1=Pscalar(smin=-3,smax=3)').value).toMatchObject({
+      precise: true,
+      precisionAfterType: false,
+    });
+    expect(printState(parseState(' R1=Pscalar(smin=-3) R2=P7'))).toBe(' R1=Pscalar(smin=-3) R2=P7');
+  });
+
   test('the line forms: N:, from X to Y:, an instruction tail, level 1 jump target, a bare frame', () => {
     const cases: [string, StateLineForm, number | null, number | null][] = [
       ['0: R1=ctx() R10=fp0', 'pc', 0, null],

@@ -45,6 +45,8 @@ export interface StateFields {
   /** Memory size (`sz=`). */
   sz?: bigint;
   imm?: bigint;
+  /** `fp-8,call_-1`: the call site of the frame a stack pointer points into (kernels before 5.3). */
+  callsite?: number;
   ks?: number;
   vs?: number;
   map?: string;
@@ -66,13 +68,18 @@ export interface StateValue {
   readonly slotTypes: string;
   /** `P`: a scalar the verifier tracks precisely. */
   readonly precise: boolean;
+  /** Kernels before 6.0 print `P` after the type (`invP0`, `scalarP(…)`), newer ones before it (`P0`). */
+  readonly precisionAfterType: boolean;
   /**
    * The type as printed, prefixes included: `scalar`, `map_value_or_null`,
    * `ptr_or_null_task_struct`, `fp`, `dynptr_xdp`, `iter_num`. Null for a
    * constant (`0`, `-7`, `0x300000000`) and for slot types alone.
    */
   readonly type: string | null;
-  /** The base type without prefixes and `_or_null`: `map_value`, `ptr` (BTF pointers), `mem`, `fp`, `scalar`. */
+  /**
+   * The base type without prefixes and `_or_null`: `map_value`, `ptr` (BTF pointers), `mem`, `fp`,
+   * `scalar` (which kernels before 5.18 print as `inv`).
+   */
   readonly base: string | null;
   readonly modifiers: readonly TypeModifier[];
   readonly orNull: boolean;
@@ -133,6 +140,19 @@ const ATTR_NAME = /^[a-z_][a-z0-9_]*$/;
 const SIGNED_64 = new Set(['smin', 'smax', 'off', 'imm']);
 const SIGNED_32 = new Set(['smin32', 'smax32']);
 const UNSIGNED = new Set(['umin', 'umax', 'umin32', 'umax32', 'r', 'sz']);
+/** The bounds' names before 6.2 (`smin_value=`, `s32_min_value=`), as today's. */
+const LEGACY_NAMES: Record<string, string> = {
+  smin_value: 'smin',
+  smax_value: 'smax',
+  umin_value: 'umin',
+  umax_value: 'umax',
+  s32_min_value: 'smin32',
+  s32_max_value: 'smax32',
+  u32_min_value: 'umin32',
+  u32_max_value: 'umax32',
+};
+/** A scalar's type word before 6.0, `P` after it when precise: `inv`, `invP`, `scalarP`. */
+const LEGACY_SCALAR = /^(inv|scalar)(P?)(?=[-0-9(]|$)/;
 const SMALL_INTS: Record<string, keyof StateFields> = {
   ref_obj_id: 'refObjId',
   ref_id: 'refId',
@@ -180,7 +200,16 @@ function parseVarOff(text: string): VarOff | null {
   return constant === null ? null : { value: constant, mask: 0n };
 }
 
-function setField(fields: StateFields, name: string, text: string): string | null {
+/**
+ * Reads one attribute into `fields`. `hexImm`: the kernel printed `imm=` with
+ * `%llx` (before 6.6; the value's other attributes tell), not as a number.
+ */
+function setField(fields: StateFields, printedName: string, text: string, hexImm: boolean): string | null {
+  const name = LEGACY_NAMES[printedName] ?? printedName;
+  if (name === 'imm' && /^[0-9a-f]+$/.test(text) && (hexImm || /[a-f]/.test(text))) {
+    fields.imm = BigInt.asIntN(64, BigInt(`0x${text}`));
+    return null;
+  }
   if (name === 'var_off') {
     const varOff = parseVarOff(text);
     if (!varOff) return `var_off is not a tnum: ${text}`;
@@ -256,6 +285,7 @@ function failedValue(raw: string, slotTypes: string, error: string): StateValue 
     raw,
     slotTypes,
     precise: false,
+    precisionAfterType: false,
     ...EMPTY_PARTS,
     pointerFrame: null,
     constant: null,
@@ -270,13 +300,14 @@ function failedValue(raw: string, slotTypes: string, error: string): StateValue 
 /** A register's value (print_reg_state), possibly after a stack slot's type characters. */
 function parseRegValue(raw: string, slotTypes: string): StateValue {
   let text = raw.slice(slotTypes.length);
-  const precise = text.startsWith('P');
+  let precise = text.startsWith('P');
   if (precise) text = text.slice(1);
   if (NUMBER.test(text)) {
     return {
       raw,
       slotTypes,
       precise,
+      precisionAfterType: false,
       ...EMPTY_PARTS,
       pointerFrame: null,
       constant: parseStateNumber(text, 64),
@@ -287,27 +318,42 @@ function parseRegValue(raw: string, slotTypes: string): StateValue {
       error: null,
     };
   }
+  let legacy = LEGACY_SCALAR.exec(text);
+  // One `P` or the other: `PscalarP` is not a kernel's.
+  if (precise && legacy?.[2]) legacy = null;
+  const precisionAfterType = legacy?.[2] === 'P';
+  if (precisionAfterType) precise = true;
   // `fp0`, `fp-8`, `fp[1]-8`: the stack pointer's type word is followed by its offset.
-  const word = /^fp(?=[-0-9[(]|$)/.test(text) ? 'fp' : TYPE_WORD.exec(text)?.[0];
+  const word = legacy ? legacy[1] : /^fp(?=[-0-9[(]|$)/.test(text) ? 'fp' : TYPE_WORD.exec(text)?.[0];
   if (!word) return failedValue(raw, slotTypes, `not a value: ${text}`);
-  const parts = splitTypeWord(word);
-  let after = text.slice(word.length);
+  const parts = legacy ? { ...EMPTY_PARTS, type: word, base: 'scalar' } : splitTypeWord(word);
+  let after = text.slice(legacy ? legacy[0].length : word.length);
   let pointerFrame: number | null = null;
   let constant: bigint | null = null;
   let constantText: string | null = null;
+  const fields: StateFields = {};
+  if (legacy && NUMBER.test(after)) {
+    // `inv0`, `invP-5`: a known scalar.
+    constant = parseStateNumber(after, 64);
+    constantText = after;
+    after = '';
+  }
   if (word === 'fp') {
     const frame = /^\[([0-9]+)\]/.exec(after);
     if (frame) {
       pointerFrame = Number(frame[1]);
       after = after.slice(frame[0].length);
     }
-    if (NUMBER.test(after)) {
-      constant = parseStateNumber(after, 64);
-      constantText = after;
+    // Kernels before 5.3 add the frame's call site: `fp-8,call_-1`.
+    const call = /,call_(-?[0-9]+)$/.exec(after);
+    if (call) fields.callsite = Number(call[1]);
+    const offset = call ? after.slice(0, call.index) : after;
+    if (NUMBER.test(offset)) {
+      constant = parseStateNumber(offset, 64);
+      constantText = offset;
       after = '';
     }
   }
-  const fields: StateFields = {};
   const attrs: StateAttr[] = [];
   const hasParens = after.startsWith('(') && after.endsWith(')');
   if (!hasParens && after !== '')
@@ -316,6 +362,9 @@ function parseRegValue(raw: string, slotTypes: string): StateValue {
   if (hasParens && after.length > 2) {
     const pieces = splitTopLevel(after.slice(1, -1), ',');
     if (!pieces) return failedValue(raw, slotTypes, 'unbalanced parentheses');
+    // Kernels before 6.6 print `imm=%llx`; they also print `id=0` and `off=0`, which newer ones leave out.
+    const hexImm =
+      legacy !== null || pieces.some((p) => p === 'id=0' || p === 'off=0' || p.includes('_value='));
     for (const piece of pieces) {
       const names = piece.split('=');
       if (names.length === 1) {
@@ -329,13 +378,14 @@ function parseRegValue(raw: string, slotTypes: string): StateValue {
       if (names.some((n) => !ATTR_NAME.test(n)) || value === '')
         return failedValue(raw, slotTypes, `bad attribute: ${piece}`);
       attrs.push({ names, text: value });
-      for (const name of names) error ??= setField(fields, name, value);
+      for (const name of names) error ??= setField(fields, name, value, hexImm);
     }
   }
   return {
     raw,
     slotTypes,
     precise,
+    precisionAfterType,
     ...parts,
     pointerFrame,
     constant,
@@ -439,6 +489,7 @@ export function stateEntries(state: ParsedState): StateEntry[] {
 /** The type word built back from its parts (not copied from the raw text). */
 function typeWordOf(value: StateValue): string {
   if (value.base === null) return '';
+  if (value.type === 'inv') return 'inv';
   const prefix = value.modifiers.map((m) => `${m}_`).join('');
   if (value.base === 'ptr' && value.btfName !== null)
     return `${prefix}ptr_${value.orNull ? 'or_null_' : ''}${value.btfName}`;
@@ -448,11 +499,12 @@ function typeWordOf(value: StateValue): string {
 /** A value printed back from its parts, the way print_reg_state prints it. */
 export function printValue(value: StateValue): string {
   if (value.error) return value.raw;
-  let out = value.slotTypes + (value.precise ? 'P' : '');
+  let out = value.slotTypes + (value.precise && !value.precisionAfterType ? 'P' : '');
   if (value.base === null) return out + (value.constantText ?? '');
-  out += typeWordOf(value);
+  out += typeWordOf(value) + (value.precisionAfterType ? 'P' : '');
   if (value.pointerFrame !== null) out += `[${value.pointerFrame}]`;
-  if (value.constantText !== null) return out + value.constantText;
+  const callsite = value.fields.callsite === undefined ? '' : `,call_${value.fields.callsite}`;
+  if (value.constantText !== null) return out + value.constantText + callsite;
   if (!value.hasParens) return out;
   const attrs = value.attrs.map((a) => (a.text === null ? a.names[0] : `${a.names.join('=')}=${a.text}`));
   return `${out}(${attrs.join(',')})`;
