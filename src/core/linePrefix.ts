@@ -1,6 +1,7 @@
 /**
  * What a saved log puts in front of (and inside) the verifier's lines: a CI
- * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `),
+ * runner's timestamp (`2024-05-01T12:00:00.1234567Z `, `[  12.345678] `), a
+ * syslog line's (`Apr  1 10:41:53 host sysmon[10491]: `),
  * ANSI colour codes, and a Go program's cilium/ebpf header and tabs. The
  * verifier model strips them from every line (verifier/regions.ts); the
  * truncation verdict reads its first and last lines through them (text.ts).
@@ -28,9 +29,67 @@ export const CILIUM_HEADER =
 export const ESC = 0x1b;
 export const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
-/** Length of a CI timestamp prefix at `at` (with the space after it), or 0. */
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const isHostByte = (c: number) =>
+  isDigit(c) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  (c >= 0x61 && c <= 0x7a) ||
+  c === 0x2e ||
+  c === 0x2d ||
+  c === 0x5f;
+
+/**
+ * Length of a syslog line's `host tag[pid]: ` at `at` (after its timestamp), or 0: a host name, a
+ * space, the tag (no space, colon or bracket in it), the pid in brackets (`pidRequired`, else
+ * optional, as in `kernel: `), a colon and a space.
+ */
+function syslogSource(bytes: Uint8Array, at: number, end: number, pidRequired: boolean): number {
+  let k = at;
+  while (k < end && isHostByte(bytes[k])) k++;
+  if (k === at || bytes[k] !== 0x20) return 0;
+  const tag = ++k;
+  while (k < end && bytes[k] > 0x20 && bytes[k] !== 0x3a && bytes[k] !== 0x5b && bytes[k] !== 0x5d) k++;
+  if (k === tag) return 0;
+  if (bytes[k] === 0x5b) {
+    const pid = ++k;
+    while (k < end && isDigit(bytes[k])) k++;
+    if (k === pid || bytes[k] !== 0x5d) return 0;
+    k++;
+  } else if (pidRequired) return 0;
+  if (bytes[k] !== 0x3a || bytes[k + 1] !== 0x20) return 0;
+  return k + 2 - at;
+}
+
+/** Length of a syslog timestamp and source (`Apr  1 10:41:53 host sysmon[10491]: `, journalctl's default), or 0. */
+function syslogPrefix(bytes: Uint8Array, at: number, end: number): number {
+  if (end - at < 20 || bytes[at + 3] !== 0x20) return 0;
+  const month = String.fromCharCode(bytes[at], bytes[at + 1], bytes[at + 2]);
+  if (!MONTHS.includes(month)) return 0;
+  // `Apr  1 10:41:53` or `Apr 01 10:41:53`.
+  const shape = '00 00:00:00';
+  for (let k = 0; k < shape.length; k++) {
+    const b = bytes[at + 4 + k];
+    const ok = shape[k] === '0' ? isDigit(b) || (k === 0 && b === 0x20) : b === shape.charCodeAt(k);
+    if (!ok) return 0;
+  }
+  let k = at + 4 + shape.length;
+  if (bytes[k] === 0x2e) {
+    k++;
+    while (k < end && isDigit(bytes[k])) k++;
+  }
+  if (bytes[k] !== 0x20) return 0;
+  const source = syslogSource(bytes, k + 1, end, false);
+  return source === 0 ? 0 : k + 1 + source - at;
+}
+
+/**
+ * Length of a timestamp prefix at `at` (with the space after it), or 0: a CI
+ * runner's, the kernel's seconds since boot, or a syslog line's (journalctl,
+ * /var/log/syslog) with its host and tag.
+ */
 export function timestampPrefix(bytes: Uint8Array, at: number, end: number): number {
   const c = bytes[at];
+  if (c >= 0x41 && c <= 0x5a) return syslogPrefix(bytes, at, end);
   if (c === 0x5b /* [ */) {
     // `[  12.345678] `: the kernel's (and many CI runners') seconds since boot.
     let k = at + 1;
@@ -64,7 +123,8 @@ export function timestampPrefix(bytes: Uint8Array, at: number, end: number): num
       while (k < end && (isDigit(bytes[k]) || bytes[k] === 0x3a)) k++;
     } else return 0;
     if (bytes[k] === 0x20) k++;
-    return k - at;
+    // journalctl -o short-iso: `2024-04-01T10:41:53+0000 host sysmon[10491]: ` (the pid keeps a CI line's text whole).
+    return k + syslogSource(bytes, k, end, true) - at;
   }
   return 0;
 }

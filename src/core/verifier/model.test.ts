@@ -213,6 +213,27 @@ describe('wrapped logs', () => {
     expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
   });
 
+  it('strips syslog prefixes (journalctl, short and short-iso), with the same verdict and a complete log', () => {
+    const plain = new TextDecoder().decode(verifierFixture('bad-bounds-libbpf-l6.txt'));
+    const lines = plain.split('\n').slice(0, -1);
+    const p = modelOfText(plain);
+    for (const prefix of [
+      'Apr  1 10:41:53 host loader[10491]: ',
+      '2024-04-01T10:41:53+0000 host.lan loader[7]: ',
+    ]) {
+      const text = `${lines.map((line) => prefix + line).join('\n')}\n`;
+      const m = modelOfText(text);
+      expect(m.stripped.timestampLines).toBe(lines.length);
+      expect(selected(m).verdict).toEqual(selected(p).verdict);
+      expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
+      expect(new DecodedLog(new TextEncoder().encode(text)).truncation.truncated).toBe(false);
+    }
+    // Without a pid after its ISO timestamp, a line keeps its text: a CI line may read `word word: …`.
+    const ci = modelOfText('2024-04-01T10:41:53Z libbpf: prog: failed\n');
+    expect(ci.lines.text(0)).toBe('libbpf: prog: failed');
+    expect(modelOfText('2024-04-01T10:41:53Z host prog: failed\n').lines.text(0)).toBe('host prog: failed');
+  });
+
   it('gives a fragmented TLV buffer of the same text the same verdict, on joined-line numbers', () => {
     const text = kernelText('verifier/uninit-stats-l2.bin');
     const messages: TlvMessage[] = [];

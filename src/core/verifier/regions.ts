@@ -68,7 +68,10 @@ export function* stripWrapperPrefixesSteps(
     if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = starts[i];
     const c = bytes[s];
-    if ((c === 0x5b || isDigit(c)) && timestampPrefix(bytes, s, byteLineEnd(lines, i)) > 0)
+    if (
+      (c === 0x5b || isDigit(c) || (c >= 0x41 && c <= 0x5a)) &&
+      timestampPrefix(bytes, s, byteLineEnd(lines, i)) > 0
+    )
       hasTimestamps = true;
   }
   // The first byte after a line's timestamp, if any.
