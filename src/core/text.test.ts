@@ -129,6 +129,44 @@ describe('text logs', () => {
     }
   });
 
+  it('recognises a start before 6.0 (no entry state at level 1) and after a loading tool’s own lines', () => {
+    // Before 6.0, level 1 opens with insn 0, or with its source line, and prints no state after it.
+    expect(startsLikeLogStart('0: (bf) r6 = r1\n1: (b7) r1 = 0\n')).toBe(true);
+    expect(startsLikeLogStart('; int prog(struct pt_regs *ctx)\n0: (bf) r6 = r1\n')).toBe(true);
+    // 6.x prints `0: R1=ctx() R10=fp0` first: a log opening at insn 0's source line lost that line.
+    expect(startsLikeLogStart('; int prog(void *ctx) @ p.c:3\n0: (b7) r1 = 3                ; R1=3\n')).toBe(
+      false,
+    );
+    // bcc and tc print their lines, then the log.
+    expect(startsLikeLogStart('bpf: Failed to load program: Permission denied\n0: R1=ctx() R10=fp0\n')).toBe(
+      true,
+    );
+    const tc =
+      "Prog section 'classifier' rejected: Permission denied (13)!\n - Type:         3\n - License:      GPL\n\nVerifier analysis:\n\nfunc#0 @0\n";
+    expect(startsLikeLogStart(tc)).toBe(true);
+    // A rotated log's first line is a fragment, and the verifier's lines follow it.
+    expect(startsLikeLogStart('ctx() R10=fp0\n; int prog(void *ctx)\n0: (b7) r1 = 3\n')).toBe(false);
+    expect(startsLikeLogStart('ok\n12: (b7) r1 = 3\n0: R1=ctx() R10=fp0\n')).toBe(false);
+  });
+
+  it('calls a saved log complete when a loading tool’s lines follow its summary, and not when the verifier’s do', () => {
+    const log =
+      '0: R1=ctx() R10=fp0\n0: (95) exit\nR0 !read_ok\nprocessed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
+    const trailer =
+      '\nTraceback (most recent call last):\n  File "x.py", line 9, in <module>\nException: Failed to load BPF program b\'prog\': Permission denied\n';
+    expect(new DecodedLog(enc.encode(log + trailer)).truncation).toMatchObject({ truncated: false });
+    // A second log after the summary, cut short: the file does not end with the verifier's summary.
+    expect(new DecodedLog(enc.encode(`${log}0: R1=ctx() R10=fp0\n0: (95) exit\n`)).truncation).toMatchObject({
+      truncated: true,
+      mode: 'fixed',
+    });
+    // 4.14 printed `processed N insns, stack depth N`.
+    expect(
+      new DecodedLog(enc.encode('0: (b7) r0 = 0\n1: (95) exit\nprocessed 2 insns, stack depth 0\n'))
+        .truncation.truncated,
+    ).toBe(false);
+  });
+
   it('indexes a text that does not start on a 4-byte boundary', () => {
     const backing = buffer('?0: a\n1: b\n2: c\0', 40);
     const log = new DecodedLog(backing.subarray(1));

@@ -33,32 +33,67 @@ export interface TextIndex {
 const NEWLINE = 0x0a;
 
 /** The verifier's closing line: `processed N insns (limit N) ...`. */
-export const SUMMARY_LINE = /^processed \d+ insns /;
+export const SUMMARY_LINE = /^processed \d+ insns[ ,]/; // 4.14: `processed 2 insns, stack depth 0`
 /** The same line whole, to its last field (as kernels since 5.x print it). */
 const WHOLE_SUMMARY_LINE =
   /^processed \d+ insns \(limit \d+\) max_states_per_insn \d+ total_states \d+ peak_states \d+ mark_read \d+$/;
 /** libbpf closes the kernel's log with this line in its report of a failed load; its own lines follow. */
 export const LIBBPF_LOG_END_LINE = '-- END PROG LOAD LOG --';
 
-const LOG_START_PATTERNS: readonly RegExp[] = [
-  /^func#\d+ @\d+\n/, // level 2 and any program with subprograms
-  /^0: R1=/, // level 1: the entry state of insn 0
+/** Lines only a log's start holds: after a loading tool's own lines, these say the log begins there. */
+const FIRST_LINE_PATTERNS: readonly RegExp[] = [
+  /^func#0 @0\n/, // level 2
+  /^0: R1=/, // the entry state of insn 0 (level 2; level 1 too since 6.x kernels)
+  // Kernels before 6.0 print no entry state at level 1: insn 0 comes first, or the source line before
+  // it, and no `; R1=…` state after it (newer kernels print both: there, this is a rotated log's start).
+  /^0: \([0-9a-f]{2}\) [^;\n]*(?:\n|$)/,
+  /^; [^\n]*\n0: \([0-9a-f]{2}\) [^;\n]*(?:\n|$)/,
   /^magic: 0x[0-9a-f]+\n/, // BTF loads
+  /^libbpf: /,
+];
+
+const LOG_START_PATTERNS: readonly RegExp[] = [
+  ...FIRST_LINE_PATTERNS,
+  /^func#\d+ @\d+\n/, // level 2 and any program with subprograms
   /^Live regs before insn:/,
   /^verification time \d+ usec\n/, // BPF_LOG_STATS
   /^arg#\d+ /, // argument checks done before insn 0
   /^Validating \S+ func#\d+\.\.\.\n/, // level 1: a global subprogram is verified first
   /^Func#\d+ \('[^']*'\) is /, // and its verdict (`is global and assumed valid.`, `is safe for any args…`)
   SUMMARY_LINE,
-  // libbpf's report of a failed load wraps the kernel's log in lines of its own.
-  /^libbpf: /,
 ];
 
-/** True when the text begins the way a verifier or BTF log begins (rather than mid-line). */
+/**
+ * A line the verifier prints as it goes (an instruction, a state, a source
+ * line, precision tracking, stats): a line a loading tool's header or
+ * trailer never starts with.
+ */
+const VERIFIER_LINE =
+  /^(?:\d+: |from \d+ to \d+|; |\s*R\d+|\s*frame\d|processed \d+ insns|verification time|stack depth|func#|Func#|Validating |mark_precise|last_idx|regs=|parent |Live regs)/;
+/** How many of a loading tool's own lines may come before the log, or after its summary. */
+const MAX_TOOL_LINES = 12;
+
+/**
+ * True when the text begins the way a verifier or BTF log begins (rather
+ * than mid-line), or a loading tool's lines come first (bcc's `bpf: Failed to
+ * load program: …`, tc's `Verifier analysis:` block) and then a line only a
+ * log's start holds. A rotated log's first line is the end of a longer one,
+ * and the verifier's lines follow it at once.
+ */
 export function startsLikeLogStart(head: string): boolean {
   // After cilium/ebpf's header, the log starts on the next line, after a tab.
   const start = startsAsCiliumBlock(head) ? head.slice(head.indexOf('\n') + 2) : head;
-  return LOG_START_PATTERNS.some((re) => re.test(start));
+  if (LOG_START_PATTERNS.some((re) => re.test(start))) return true;
+  let at = 0;
+  for (let skipped = 0; skipped < MAX_TOOL_LINES; skipped++) {
+    const newline = head.indexOf('\n', at);
+    const line = head.slice(at, newline);
+    if (newline < 0 || VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line)) return false;
+    at = newline + 1;
+    const rest = head.slice(at);
+    if (FIRST_LINE_PATTERNS.some((re) => re.test(rest))) return true;
+  }
+  return false;
 }
 
 /** cilium/ebpf's VerifierError printed with %+v (Go): its header, then the log after tabs. */
@@ -80,7 +115,7 @@ interface TextFacts {
   notTextAfter: boolean;
   /** Bytes of earlier output a rewind left after the NUL (see TextIndexBuilder.scanAfterNul). */
   staleText: number;
-  /** The text's first two lines (of its first HEAD_LINE_BYTES), bare (see linePrefix.ts), with their newlines. */
+  /** The text's first HEAD_LINES lines (of its first HEAD_LINE_BYTES), bare (see linePrefix.ts), with their newlines. */
   head: string;
   /** The text's last bytes (up to TEXT_TAIL_BYTES) and the offset the first of them is at. */
   textTail: Uint8Array;
@@ -113,16 +148,24 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   }
   if (logEnd < 2) return false;
   const newline = tail[logEnd - 1 - tailStart] === NEWLINE;
-  const end = newline ? logEnd - 1 : logEnd;
-  const found = tail.lastIndexOf(NEWLINE, end - 1 - tailStart);
-  // No newline in the window: the line started before it, more than 4 KiB back.
-  if (found < 0 && tailStart > 0) return false;
-  const lineStart = tailStart + found + 1;
-  if (end - lineStart > 256) return false;
-  const bare = bareLineText(tail, lineStart - tailStart, end - tailStart);
-  // cilium/ebpf prints each line of the log after a tab.
-  const line = cilium ? bare.replace(/^\t/, '') : bare;
-  return newline ? SUMMARY_LINE.test(line) : WHOLE_SUMMARY_LINE.test(line);
+  let end = newline ? logEnd - 1 : logEnd;
+  // Without libbpf's or cilium/ebpf's frame, the loading tool's own lines may follow the summary (bcc's
+  // Python traceback, tc's `Error fetching program/map!`): the verifier prints nothing after it.
+  const trailerAllowed = marker < 0 && !cilium;
+  for (let trailer = 0; trailer <= (trailerAllowed ? MAX_TOOL_LINES : 0); trailer++) {
+    const found = tail.lastIndexOf(NEWLINE, end - 1 - tailStart);
+    // No newline in the window: the line started before it, more than 4 KiB back.
+    if (found < 0 && tailStart > 0) return false;
+    const lineStart = tailStart + found + 1;
+    const bare = bareLineText(tail, lineStart - tailStart, end - tailStart);
+    // cilium/ebpf prints each line of the log after a tab.
+    const line = cilium ? bare.replace(/^\t/, '') : bare;
+    if (end - lineStart <= 256 && (newline || trailer > 0 ? SUMMARY_LINE : WHOLE_SUMMARY_LINE).test(line))
+      return true;
+    if (found < 0 || VERIFIER_LINE.test(line)) return false;
+    end = lineStart - 1;
+  }
+  return false;
 }
 
 /**
@@ -220,8 +263,12 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
 const CONTROL_SAMPLE = 4096;
 /** Bytes of the buffer's start kept for the head checks. */
 const HEAD_BYTES = 2 * CONTROL_SAMPLE;
-/** The first two lines are read from this much of the start: room for CI timestamps, or a Go program's error chain. */
-const HEAD_LINE_BYTES = 1024;
+/**
+ * The first lines are read from this much of the start: room for CI timestamps, a Go program's error
+ * chain, or a loading tool's header before the log (see startsLikeLogStart).
+ */
+const HEAD_LINE_BYTES = 2048;
+const HEAD_LINES = MAX_TOOL_LINES + 2;
 /** Bytes of the text's end kept for the summary and control-byte checks. */
 export const TEXT_TAIL_BYTES = 2 * CONTROL_SAMPLE;
 /** A run of this many zeros after the NUL ends the earlier output a rewind left behind. */
@@ -531,13 +578,13 @@ export class TextIndexBuilder {
     const tailStart = textLength - tail.length;
     const endsWithNewline = textLength > 0 && tail[tail.length - 1] === NEWLINE;
     const headBytes = this.head.subarray(0, Math.min(textLength, HEAD_LINE_BYTES));
-    const newline = headBytes.indexOf(NEWLINE);
-    // The first line, and the second (after cilium/ebpf's header, the log starts there).
-    const second = newline < 0 ? -1 : headBytes.indexOf(NEWLINE, newline + 1);
-    const head =
-      newline < 0
-        ? bareLineText(headBytes, 0, headBytes.length)
-        : `${bareLineText(headBytes, 0, newline)}\n${bareLineText(headBytes, newline + 1, second < 0 ? headBytes.length : second)}${second < 0 ? '' : '\n'}`;
+    let head = '';
+    for (let at = 0, line = 0; at < headBytes.length && line < HEAD_LINES; line++) {
+      const newline = headBytes.indexOf(NEWLINE, at);
+      const end = newline < 0 ? headBytes.length : newline;
+      head += bareLineText(headBytes, at, end) + (newline < 0 ? '' : '\n');
+      at = end + 1;
+    }
     const staleText =
       this.staleNotText || this.staleLastText < 0 || terminator === null
         ? 0

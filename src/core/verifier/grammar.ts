@@ -50,6 +50,7 @@ const PREFIXES: [Uint8Array, number][] = (
     ['last_idx ', LineKind.precision],
     ['regs=', LineKind.precision],
     ['parent didn', LineKind.precision],
+    ['parent already had ', LineKind.precision], // kernels before 6.2
     ['frame ', LineKind.precision], // `frame 0: propagating r2`
     ['func#', LineKind.func],
     ['Func#', LineKind.func],

@@ -41,6 +41,14 @@ const MAX_ERROR_LINES = 16;
 const MAX_LOOKBACK = 1 << 16;
 
 const TRACE_KIND_SET = new Set<number>(TRACE_KINDS);
+/** How many of a loading tool's lines after the summary are passed over to find it. */
+const MAX_TRAILER_LINES = 40;
+const TOOL_TRAILER_KINDS = new Set<number>([
+  LineKind.blank,
+  LineKind.wrapper,
+  LineKind.message,
+  LineKind.unknown,
+]);
 
 /**
  * The verdict of lines [start, end) of `lines`. Marks the complaint's lines
@@ -56,6 +64,15 @@ export function findVerdict(
   const { kinds, pcs } = lines;
   let i = end - 1;
   while (i >= start && (kinds[i] === LineKind.blank || kinds[i] === LineKind.wrapper)) i--;
+  // The verifier prints nothing after its summary: prose after one is the loading tool's (bcc's Python
+  // traceback, tc's `Error fetching program/map!`). Lines of the verifier's trace end the search.
+  for (let k = i; k >= start && i - k < MAX_TRAILER_LINES; k--) {
+    if (kinds[k] === LineKind.summary) {
+      i = k;
+      break;
+    }
+    if (!TOOL_TRAILER_KINDS.has(kinds[k])) break;
+  }
   let summaryLine: number | null = null;
   while (
     i >= start &&
