@@ -26,6 +26,13 @@ export interface Stripped {
 export const CILIUM_HEADER =
   /(?:^|[\s:])(?:permission denied|invalid argument|argument list too long|no space left on device|bad address|operation not permitted|operation not supported|cannot allocate memory|no such file or directory|device or resource busy|interrupted system call):$/;
 
+/**
+ * Aya (Rust) prints a failed load as `the BPF_PROG_LOAD syscall failed.
+ * Verifier output: ` and the kernel's log, its first line on the same line
+ * (after `Error: ` or the program's own words).
+ */
+export const AYA_MARKER = 'BPF_PROG_LOAD syscall failed. Verifier output: ';
+
 export const ESC = 0x1b;
 export const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 

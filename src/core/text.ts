@@ -6,7 +6,7 @@
 
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
-import { ansiLength, bareLineText, CILIUM_HEADER, ESC } from './linePrefix.ts';
+import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, ESC } from './linePrefix.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -70,6 +70,7 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
  */
 const VERIFIER_LINE =
   /^(?:\d+: |from \d+ to \d+|; |\s*R\d+|\s*frame\d|processed \d+ insns|verification time|stack depth|func#|Func#|Validating |mark_precise|last_idx|regs=|parent |Live regs)/;
+const AYA_LINE_START = new RegExp(`^[^\\n]*${AYA_MARKER.replace(/\./g, '\\.')}`, 'gm');
 /** How many of a loading tool's own lines may come before the log, or after its summary. */
 const MAX_TOOL_LINES = 12;
 
@@ -80,7 +81,9 @@ const MAX_TOOL_LINES = 12;
  * log's start holds. A rotated log's first line is the end of a longer one,
  * and the verifier's lines follow it at once.
  */
-export function startsLikeLogStart(head: string): boolean {
+export function startsLikeLogStart(text: string): boolean {
+  // Aya's message ends where the log's first line starts.
+  const head = text.includes(AYA_MARKER) ? text.replace(AYA_LINE_START, '') : text;
   // After cilium/ebpf's header, the log starts on the next line, after a tab.
   const start = startsAsCiliumBlock(head) ? head.slice(head.indexOf('\n') + 2) : head;
   if (LOG_START_PATTERNS.some((re) => re.test(start))) return true;

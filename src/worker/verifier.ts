@@ -60,6 +60,7 @@ const WRAPPER_NAMES: Record<string, string> = {
   veristat: 'veristat',
   bpftrace: 'bpftrace',
   cilium: 'cilium/ebpf',
+  aya: 'Aya',
 };
 
 const DEF_END: Record<string, string> = {

@@ -213,6 +213,28 @@ describe('wrapped logs', () => {
     expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
   });
 
+  it('reads Aya’s error: the log’s first line follows its message on the same line', () => {
+    // aya's ProgramError::LoadError: "the BPF_PROG_LOAD syscall failed. Verifier output: {verifier_log}",
+    // printed by anyhow from main() with its cause after it.
+    const log = new TextDecoder().decode(verifierFixture('fresh/logs/null_deref.L1.log'));
+    const plain = selected(modelOfText(log));
+    const text = `Error: the BPF_PROG_LOAD syscall failed. Verifier output: ${log}\nCaused by:\n    Permission denied (os error 13)\n`;
+    const m = modelOfText(text);
+    expect(m.programs.map((p) => p.wrapper)).toEqual(['aya']);
+    expect(m.lines.text(0)).toBe('0: R1=ctx() R10=fp0');
+    expect(selected(m).verdict.error).toEqual(plain.verdict.error);
+    expect(selected(m).verdict.error?.pc).toBe(plain.verdict.error?.pc);
+    expect(selected(m).stats).toEqual(plain.stats);
+    expect(new DecodedLog(encoder.encode(text)).truncation.truncated).toBe(false);
+    // An error found before the walk: the message and its stats, whole.
+    const short =
+      'Error: the BPF_PROG_LOAD syscall failed. Verifier output: last insn is not an exit or jmp\nverification time 9 usec\nprocessed 0 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
+    expect(selected(modelOfText(short)).verdict.error).toMatchObject({
+      message: 'last insn is not an exit or jmp',
+      line: 0,
+    });
+  });
+
   it('strips syslog prefixes (journalctl, short and short-iso), with the same verdict and a complete log', () => {
     const plain = new TextDecoder().decode(verifierFixture('bad-bounds-libbpf-l6.txt'));
     const lines = plain.split('\n').slice(0, -1);

@@ -57,9 +57,9 @@ interface ModelLines {
 
 /** A text log: wrapper prefixes (CI timestamps, colour) stripped, then programs found by their wrappers. */
 function* textLines(log: DecodedLog): Steps<ModelLines> {
-  const { lines: byteLines, stripped, cilium } = yield* stripWrapperPrefixesSteps(logByteLines(log));
+  const { lines: byteLines, stripped, cilium, aya } = yield* stripWrapperPrefixesSteps(logByteLines(log));
   const lines = yield* verifierLinesOfSteps(byteLines);
-  return { lines, regions: yield* findRegionsSteps(byteLines, cilium), stripped, joined: null };
+  return { lines, regions: yield* findRegionsSteps(byteLines, cilium, aya), stripped, joined: null };
 }
 
 /** A TLV buffer is the kernel's own: one program, no wrapper, nothing to strip. */

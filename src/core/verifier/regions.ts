@@ -9,6 +9,7 @@
  * made only when the log has them; line numbers stay the file's.
  */
 import {
+  AYA_MARKER,
   bareLineText,
   CILIUM_HEADER,
   copyBareLine,
@@ -25,7 +26,7 @@ export type { Stripped } from '../linePrefix.ts';
 import { byteLineEnd } from './grammar.ts';
 import { byteLineText } from './lines.ts';
 
-export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium';
+export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium' | 'aya';
 
 export interface LogRegion {
   /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat); null for a bare log. */
@@ -52,15 +53,40 @@ export interface CiliumBlock {
   end: number;
 }
 
+const AYA_MARKER_BYTES = new TextEncoder().encode(AYA_MARKER);
+/** Where Aya's log starts on a line: the line holding its marker, and the offset after it. */
+export interface AyaStart {
+  line: number;
+  logStart: number;
+}
+
+/**
+ * Aya's marker in line [start, end), or -1. Only lines that start as a program's error message
+ * does (`Error: …`, `[… ERROR app] …`, an uppercase word) are searched: a verifier line never does.
+ */
+function ayaLogStart(bytes: Uint8Array, start: number, end: number): number {
+  const c = bytes[start];
+  if (!((c >= 0x41 && c <= 0x5a) || c === 0x5b) || end - start < AYA_MARKER_BYTES.length) return -1;
+  const line = bytes.subarray(start, end);
+  for (let at = line.indexOf(AYA_MARKER_BYTES[0]); at >= 0; at = line.indexOf(AYA_MARKER_BYTES[0], at + 1)) {
+    if (at + AYA_MARKER_BYTES.length > line.length) return -1;
+    let k = 1;
+    while (k < AYA_MARKER_BYTES.length && line[at + k] === AYA_MARKER_BYTES[k]) k++;
+    if (k === AYA_MARKER_BYTES.length) return start + at + k;
+  }
+  return -1;
+}
+
 /**
  * The lines with timestamps, ANSI codes and cilium/ebpf's tabs removed, same
- * count and order, and the cilium/ebpf blocks found. Returns the input itself
+ * count and order, Aya's message in front of the log's first line cut off,
+ * and the cilium/ebpf blocks and Aya starts found. Returns the input itself
  * when there is nothing to strip (the common case: one or two bytes read per
- * line, one indexOf for ESC).
+ * line, one indexOf for ESC and a few for `V`).
  */
 export function* stripWrapperPrefixesSteps(
   lines: ByteLines,
-): Steps<{ lines: ByteLines; stripped: Stripped; cilium: CiliumBlock[] }> {
+): Steps<{ lines: ByteLines; stripped: Stripped; cilium: CiliumBlock[]; aya: AyaStart[] }> {
   const { bytes, starts, count } = lines;
   const hasEsc = bytes.subarray(0, lines.end).indexOf(ESC) >= 0;
   let hasTimestamps = false;
@@ -79,6 +105,14 @@ export function* stripWrapperPrefixesSteps(
     const s = starts[i];
     return bytes[hasTimestamps ? s + timestampPrefix(bytes, s, byteLineEnd(lines, i)) : s];
   };
+  const aya: AyaStart[] = [];
+  for (let i = 0; i < count; i++) {
+    if ((i & STEP_MASK) === STEP_MASK) yield;
+    const s = starts[i];
+    const from = hasTimestamps ? s + timestampPrefix(bytes, s, byteLineEnd(lines, i)) : s;
+    const logStart = ayaLogStart(bytes, from, byteLineEnd(lines, i));
+    if (logStart >= 0) aya.push({ line: i, logStart });
+  }
   const cilium: CiliumBlock[] = [];
   for (let i = 0; i + 1 < count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
@@ -102,16 +136,20 @@ export function* stripWrapperPrefixesSteps(
     i = j - 1;
   }
   const stripped: Stripped = { timestampLines: 0, ansiSequences: 0 };
-  if (!hasEsc && !hasTimestamps && cilium.length === 0) return { lines, stripped, cilium };
+  if (!hasEsc && !hasTimestamps && cilium.length === 0 && aya.length === 0)
+    return { lines, stripped, cilium, aya };
 
   const out = new Uint8Array(lines.end + 1);
   const outStarts = new Uint32Array(count);
   let at = 0;
   let block = 0;
+  let nextAya = 0;
   for (let i = 0; i < count; i++) {
     if ((i & STEP_MASK) === STEP_MASK) yield;
     outStarts[i] = at;
-    at = copyBareLine(bytes, starts[i], byteLineEnd(lines, i), out, at, stripped, hasTimestamps);
+    const ayaLine = aya[nextAya]?.line === i;
+    const from = ayaLine ? aya[nextAya++].logStart : starts[i];
+    at = copyBareLine(bytes, from, byteLineEnd(lines, i), out, at, stripped, hasTimestamps && !ayaLine);
     while (block < cilium.length && cilium[block].end <= i) block++;
     if (block < cilium.length && i >= cilium[block].start && out[outStarts[i]] === 0x09) {
       // The tab cilium/ebpf puts in front of each line of the log.
@@ -124,6 +162,7 @@ export function* stripWrapperPrefixesSteps(
     lines: { bytes: out.subarray(0, at), starts: outStarts, count, end: Math.max(0, at - 1) },
     stripped,
     cilium,
+    aya,
   };
 }
 
@@ -140,9 +179,14 @@ const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) =
  * The program regions of a (cleaned) log. One region for a bare log. Decodes
  * only lines that start the way a wrapper header starts.
  */
-export function* findRegionsSteps(lines: ByteLines, cilium: readonly CiliumBlock[] = []): Steps<LogRegion[]> {
+export function* findRegionsSteps(
+  lines: ByteLines,
+  cilium: readonly CiliumBlock[] = [],
+  aya: readonly AyaStart[] = [],
+): Steps<LogRegion[]> {
   const regions: LogRegion[] = [];
   let nextBlock = 0;
+  let nextAya = 0;
   let open: LogRegion | null = null;
   const close = (endLine: number) => {
     if (open) {
@@ -165,6 +209,12 @@ export function* findRegionsSteps(lines: ByteLines, cilium: readonly CiliumBlock
       });
       nextBlock++;
       i = block.end - 1;
+      continue;
+    }
+    if (aya[nextAya]?.line === i) {
+      close(i);
+      open = { name: null, wrapper: 'aya', startLine: i, endLine: lines.count, wrapperVerdict: null };
+      nextAya++;
       continue;
     }
     if (!HEADER_FIRST_BYTES.has(lines.bytes[lines.starts[i]])) continue;
