@@ -225,7 +225,8 @@ export class VerifierSession {
   programs(): ProgramRef[] {
     return this.model.programs.map((p, index) => ({
       index,
-      name: p.name ?? '(unnamed)',
+      // Several bare logs in one file are told apart by their order.
+      name: p.name ?? (this.model.programs.length > 1 ? `log ${index + 1}` : '(unnamed)'),
       verdict: p.verdict.verdict,
       wrapper: WRAPPER_NAMES[p.wrapper] ?? p.wrapper,
       firstLine: p.startLine,

@@ -213,6 +213,31 @@ describe('wrapped logs', () => {
     expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
   });
 
+  it('splits a file of bare logs one after another at each log’s first line after a summary', () => {
+    const fresh = (name: string) => new TextDecoder().decode(verifierFixture(`fresh/logs/${name}`));
+    const nullDeref = fresh('null_deref.L1.log');
+    const mapOob = fresh('map_oob.L1.log'); // opens with an `arg#0 …` line before `0: R1=ctx() R10=fp0`
+    const trailer = 'Traceback (most recent call last):\nException: Failed to load BPF program\n';
+    const m = modelOfText(nullDeref + trailer + mapOob + nullDeref);
+    const lineCount = (t: string) => t.split('\n').length - 1;
+    const [a, b] = [lineCount(nullDeref), lineCount(nullDeref + trailer + mapOob)];
+    expect(m.programs.map((p) => [p.startLine, p.endLine, p.verdict.verdict])).toEqual([
+      [0, a, 'rejected'],
+      [a, b, 'rejected'],
+      [b, b + a, 'rejected'],
+    ]);
+    const one = selected(modelOfText(mapOob)).verdict.error;
+    expect(m.programs[1].verdict.error).toMatchObject({
+      message: one?.message,
+      pc: one?.pc,
+      line: (one?.line ?? 0) + a + 2,
+    });
+    expect(m.program('log 3')).toBe(m.programs[2]);
+    expect(m.program('log 4')).toBeNull();
+    // One log alone stays one program.
+    expect(modelOfText(mapOob).programs).toHaveLength(1);
+  });
+
   it('reads Aya’s error: the log’s first line follows its message on the same line', () => {
     // aya's ProgramError::LoadError: "the BPF_PROG_LOAD syscall failed. Verifier output: {verifier_log}",
     // printed by anyhow from main() with its cause after it.

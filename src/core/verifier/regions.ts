@@ -174,6 +174,10 @@ const BPFTRACE_HEADER = /^Kernel error log:\s*$/;
 
 /** Lines worth decoding to look for a wrapper header: they start with one of these bytes. */
 const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) => c.charCodeAt(0)));
+/** The verifier's summary, its last line. */
+const SUMMARY = /^processed \d+ insns[ ,]/;
+/** A line only a log's first lines hold (see text.ts's FIRST_LINE_PATTERNS): a new log starts there. */
+const LOG_FIRST_LINE = /^(?:func#0 @0$|0: R1=|0: \([0-9a-f]{2}\) [^;]*$)/;
 
 /**
  * The program regions of a (cleaned) log. One region for a bare log. Decodes
@@ -187,6 +191,10 @@ export function* findRegionsSteps(
   const regions: LogRegion[] = [];
   let nextBlock = 0;
   let nextAya = 0;
+  // A file of bare logs one after another (a log saved or pasted twice, a loader that prints each
+  // program's log): a log's first line after a summary means the next log starts after that summary.
+  const bareStarts = [0];
+  let lastSummary = -1;
   let open: LogRegion | null = null;
   const close = (endLine: number) => {
     if (open) {
@@ -217,7 +225,17 @@ export function* findRegionsSteps(
       nextAya++;
       continue;
     }
-    if (!HEADER_FIRST_BYTES.has(lines.bytes[lines.starts[i]])) continue;
+    const first = lines.bytes[lines.starts[i]];
+    const second = lines.bytes[lines.starts[i] + 1];
+    if (first === 0x70 /* p */ && second === 0x72 /* r */ && SUMMARY.test(byteLineText(lines, i)))
+      lastSummary = i;
+    else if (
+      lastSummary >= bareStarts[bareStarts.length - 1] &&
+      (first === 0x66 /* f */ || first === 0x30) &&
+      LOG_FIRST_LINE.test(byteLineText(lines, i))
+    )
+      bareStarts.push(lastSummary + 1);
+    if (!HEADER_FIRST_BYTES.has(first)) continue;
     const text = byteLineText(lines, i);
     let m = LIBBPF_BEGIN.exec(text);
     if (m) {
@@ -263,7 +281,14 @@ export function* findRegionsSteps(
     }
   }
   close(lines.count);
-  if (regions.length === 0)
-    return [{ name: null, wrapper: 'none', startLine: 0, endLine: lines.count, wrapperVerdict: null }];
+  if (regions.length === 0) {
+    return bareStarts.map((startLine, k) => ({
+      name: null,
+      wrapper: 'none' as const,
+      startLine,
+      endLine: bareStarts[k + 1] ?? lines.count,
+      wrapperVerdict: null,
+    }));
+  }
   return regions;
 }
