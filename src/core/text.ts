@@ -171,6 +171,21 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
   return false;
 }
 
+/** The end of a summary a rotation cut into (`cessed 110 insns (limit 1000000) max_states…`). */
+const SUMMARY_FRAGMENT = /insns \(limit \d+\)|max_states_per_insn \d|peak_states \d|mark_read \d/;
+
+/** Whether any line of `tail` (bare, see linePrefix.ts) is one the verifier prints, or the end of one. */
+function holdsVerifierLine(tail: Uint8Array): boolean {
+  for (let start = 0; start < tail.length; ) {
+    const newline = tail.indexOf(NEWLINE, start);
+    const end = newline < 0 ? tail.length : newline;
+    const line = bareLineText(tail, start, end).replace(/^\t/, '');
+    if (VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line) || SUMMARY_FRAGMENT.test(line)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 /**
  * An error found before the walk (check_cfg's `unreachable insn 2`, `BPF
  * program is too large…` at level 4) is the log's first line, followed only
@@ -239,6 +254,17 @@ function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewound
         ...notTruncated,
         message:
           'Complete: the log starts as a log starts and ends with the verifier’s summary. It has no terminating NUL, so it is a saved copy of a log rather than the raw buffer.',
+      },
+      rewoundBytes: 0,
+    };
+  }
+  if (terminator === null && !startsAsLogStarts && !holdsVerifierLine(facts.textTail)) {
+    // A saved text with no verifier line at its end (a loader's error alone, say): no log to be cut.
+    return {
+      truncation: {
+        ...notTruncated,
+        message:
+          'No verifier log: neither its start nor its end reads like one, so there is no truncation to tell.',
       },
       rewoundBytes: 0,
     };

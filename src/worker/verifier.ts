@@ -61,6 +61,7 @@ const WRAPPER_NAMES: Record<string, string> = {
   bpftrace: 'bpftrace',
   cilium: 'cilium/ebpf',
   aya: 'Aya',
+  bcc: 'bcc',
 };
 
 const DEF_END: Record<string, string> = {

@@ -3,8 +3,10 @@
  * report of a failed load (one BEGIN/END block per program), veristat's
  * `PROCESSING file/prog, DURATION US: N, VERDICT: …, VERIFIER LOG:` blocks,
  * bpftrace's `Kernel error log:`, cilium/ebpf's VerifierError printed with
- * `%+v` (`… Verifier error: permission denied:` then each line after a tab), or
- * the whole file. CI timestamps, ANSI colour codes and cilium/ebpf's tabs in
+ * `%+v` (`… Verifier error: permission denied:` then each line after a tab),
+ * bcc's `bpf: Failed to load program: …` before Python's traceback, Aya's
+ * `… Verifier output: ` with the log's first line after it, or the whole file
+ * (several, when bare logs follow one another). CI timestamps, ANSI colour codes and cilium/ebpf's tabs in
  * front of (or inside) lines are stripped into a cleaned copy of the text,
  * made only when the log has them; line numbers stay the file's.
  */
@@ -26,7 +28,7 @@ export type { Stripped } from '../linePrefix.ts';
 import { byteLineEnd } from './grammar.ts';
 import { byteLineText } from './lines.ts';
 
-export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium' | 'aya';
+export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium' | 'aya' | 'bcc';
 
 export interface LogRegion {
   /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat); null for a bare log. */
@@ -170,10 +172,18 @@ const LIBBPF_BEGIN = /^libbpf: (?:prog '([^']*)': )?-- BEGIN (?:PROG LOAD LOG|DU
 const LIBBPF_END = /^(?:libbpf: )?-- END (?:PROG LOAD )?LOG --/;
 const VERISTAT_HEADER = /^PROCESSING (.+), DURATION US: \d+, VERDICT: (success|failure), VERIFIER LOG:$/;
 const VERISTAT_TABLE = /^(?:File\s+Program\s|Done\. Processed \d+ files)/;
-const BPFTRACE_HEADER = /^Kernel error log:\s*$/;
+/** bpftrace's header before the kernel's log: `Kernel error log:`, or 0.17's `Error log:` (with `-v`). */
+const BPFTRACE_HEADER = /^(?:Kernel e|E)rror log:\s*$/;
+/** bpftrace 0.17 names the program after the log: `ERROR: Error loading program: BEGIN`. */
+const BPFTRACE_PROGRAM = /^ERROR: Error loading program: (\S+)/;
+/** bcc (Python): the log after its `bpf: Failed to load program: <errno text>`, then Python's traceback. */
+const BCC_HEADER = /^bpf: Failed to load program: /;
+const PYTHON_TRACEBACK = /^Traceback \(most recent call last\):$/;
+/** The traceback's last line names the program: `Exception: Failed to load BPF program b'xdp_null': …`. */
+const BCC_EXCEPTION = /^Exception: Failed to load BPF program b?'([^']+)'/;
 
 /** Lines worth decoding to look for a wrapper header: they start with one of these bytes. */
-const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E'].map((c) => c.charCodeAt(0)));
+const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E', 'b', 'T'].map((c) => c.charCodeAt(0)));
 /** The verifier's summary, its last line. */
 const SUMMARY = /^processed \d+ insns[ ,]/;
 /** A line only a log's first lines hold (see text.ts's FIRST_LINE_PATTERNS): a new log starts there. */
@@ -195,6 +205,8 @@ export function* findRegionsSteps(
   // program's log): a log's first line after a summary means the next log starts after that summary.
   const bareStarts = [0];
   let lastSummary = -1;
+  // A region whose name comes after it (bcc's traceback, bpftrace's error), and the line that has it.
+  let unnamed: { region: LogRegion; pattern: RegExp } | null = null;
   let open: LogRegion | null = null;
   const close = (endLine: number) => {
     if (open) {
@@ -269,6 +281,23 @@ export function* findRegionsSteps(
       close(i);
       continue;
     }
+    if (BCC_HEADER.test(text)) {
+      close(i);
+      open = { name: null, wrapper: 'bcc', startLine: i + 1, endLine: lines.count, wrapperVerdict: null };
+      unnamed = { region: open, pattern: BCC_EXCEPTION };
+      continue;
+    }
+    if (open?.wrapper === 'bcc' && PYTHON_TRACEBACK.test(text)) {
+      close(i);
+      continue;
+    }
+    const named = unnamed?.pattern.exec(text);
+    if (unnamed && named) {
+      if (open === unnamed.region) close(i);
+      unnamed.region.name = named[1];
+      unnamed = null;
+      continue;
+    }
     if (BPFTRACE_HEADER.test(text)) {
       close(i);
       open = {
@@ -278,6 +307,7 @@ export function* findRegionsSteps(
         endLine: lines.count,
         wrapperVerdict: null,
       };
+      unnamed = { region: open, pattern: BPFTRACE_PROGRAM };
     }
   }
   close(lines.count);
