@@ -183,6 +183,40 @@ test('a Go program’s cilium/ebpf error (%+v): the panel names the error, and J
   );
 });
 
+test('bcc’s output: the panel names the program from the traceback, with no truncation banner', async ({
+  page,
+}) => {
+  const file = path.join(KERNEL_DIR, '../verifier/wrapped/bcc_null.L2.txt');
+  await gotoApp(page);
+  await openPath(page, file);
+  await expect(verdictPanel(page)).toHaveAttribute('data-verdict', 'rejected');
+  await expect(page.getByTestId('verdict-error')).toContainText("R0 invalid mem access 'map_value_or_null'");
+  await expect(verdictPanel(page)).toContainText('xdp_null');
+  await expect(page.getByTestId('truncation-banner')).toHaveCount(0);
+  await page.getByTestId('jump-to-error').click();
+  const lines = (await import('node:fs')).readFileSync(file, 'utf8').split('\n');
+  await expect(selectedRows(page)).toHaveAttribute(
+    'data-record-index',
+    String(lines.indexOf("R0 invalid mem access 'map_value_or_null'")),
+  );
+});
+
+test('two bare logs pasted one after the other: a picker of log 1 and log 2', async ({ page }) => {
+  const fs = await import('node:fs');
+  const fresh = (name: string) =>
+    fs.readFileSync(path.join(KERNEL_DIR, `../verifier/fresh/logs/${name}`), 'latin1');
+  const text = fresh('ok_simple.L2.log') + fresh('map_oob.L1.log');
+  await gotoApp(page);
+  await openBytes(page, 'two.txt', Buffer.from(text, 'latin1'));
+  // The first rejected log is shown first.
+  await expect(verdictPanel(page)).toHaveAttribute('data-verdict', 'rejected');
+  await expect(page.getByTestId('verdict-error')).toContainText('invalid access to map value');
+  const picker = page.getByTestId('program-picker');
+  await expect(picker.locator('option')).toHaveText(['log 1 · accepted', 'log 2 · rejected']);
+  await picker.selectOption({ label: 'log 1 · accepted' });
+  await expect(verdictPanel(page)).toHaveAttribute('data-verdict', 'accepted');
+});
+
 test('a veristat file with two programs: the picker switches verdicts', async ({ page }) => {
   const ok = kernelBytes('ok-level2.bin.gz').toString('latin1').replace(/\0.*$/s, '');
   const bad = kernelBytes('bad-bounds.bin').toString('latin1').replace(/\0.*$/s, '');
