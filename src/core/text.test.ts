@@ -149,6 +149,24 @@ describe('text logs', () => {
     expect(startsLikeLogStart('ok\n12: (b7) r1 = 3\n0: R1=ctx() R10=fp0\n')).toBe(false);
   });
 
+  it('reads libbpf’s report from its BEGIN marker: a rotated buffer’s report starts mid-line there', () => {
+    const report = (log: string) =>
+      `libbpf: prog 'p': BPF program load failed: No space left on device\nlibbpf: prog 'p': -- BEGIN PROG LOAD LOG --\n${log}-- END PROG LOAD LOG --\nlibbpf: prog 'p': failed to load: -28\n`;
+    const summary =
+      'processed 38 insns (limit 1000000) max_states_per_insn 0 total_states 2 peak_states 2 mark_read 0\n';
+    const rotated = report(
+      `fore 15: (85) call bpf_iter_num_new#63675\n14: (b7) r3 = 9\nR3 max value is outside of the allowed memory range\n${summary}`,
+    );
+    expect(new DecodedLog(enc.encode(rotated)).truncation).toMatchObject({
+      truncated: true,
+      mode: 'rotating',
+    });
+    const whole = report(`0: R1=ctx() R10=fp0\n0: (95) exit\nR0 !read_ok\n${summary}`);
+    expect(new DecodedLog(enc.encode(whole)).truncation.truncated).toBe(false);
+    const errorOnly = report(`last insn is not an exit or jmp\n${summary}`);
+    expect(new DecodedLog(enc.encode(errorOnly)).truncation.truncated).toBe(false);
+  });
+
   it('calls a saved log complete when a loading tool’s lines follow its summary, and not when the verifier’s do', () => {
     const log =
       '0: R1=ctx() R10=fp0\n0: (95) exit\nR0 !read_ok\nprocessed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';

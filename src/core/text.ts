@@ -70,6 +70,9 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
  */
 const VERIFIER_LINE =
   /^(?:\d+: |from \d+ to \d+|; |\s*R\d+|\s*frame\d|processed \d+ insns|verification time|stack depth|func#|Func#|Validating |mark_precise|last_idx|regs=|parent |Live regs)/;
+const LIBBPF_BEGIN_LINE = /^libbpf: (?:prog '[^'\n]*': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --[^\n]*\n/m;
+/** An error found before the walk, then stats or the summary (see ERROR_ONLY_LOG). */
+const ERROR_ONLY_START = /^([A-Za-z][\x20-\x7e]*)\n(?:verification time|stack depth|processed \d+ insns)/;
 const AYA_LINE_START = new RegExp(`^[^\\n]*${AYA_MARKER.replace(/\./g, '\\.')}`, 'gm');
 /** How many of a loading tool's own lines may come before the log, or after its summary. */
 const MAX_TOOL_LINES = 12;
@@ -84,6 +87,17 @@ const MAX_TOOL_LINES = 12;
 export function startsLikeLogStart(text: string): boolean {
   // Aya's message ends where the log's first line starts.
   const head = text.includes(AYA_MARKER) ? text.replace(AYA_LINE_START, '') : text;
+  // In libbpf's report the log starts after its BEGIN marker: a rotated buffer's report starts mid-line there.
+  const begin = LIBBPF_BEGIN_LINE.exec(head);
+  if (begin) {
+    const log = head.slice(begin.index + begin[0].length);
+    if (!log.includes('\n')) return true; // its first line is past the head: trust libbpf's lines
+    const errorOnly = ERROR_ONLY_START.exec(log);
+    return (
+      LOG_START_PATTERNS.some((re) => re.test(log)) ||
+      (errorOnly !== null && !LINE_END_FRAGMENT.test(errorOnly[1]))
+    );
+  }
   // After cilium/ebpf's header, the log starts on the next line, after a tab.
   const start = startsAsCiliumBlock(head) ? head.slice(head.indexOf('\n') + 2) : head;
   if (LOG_START_PATTERNS.some((re) => re.test(start))) return true;
