@@ -15,6 +15,8 @@ const cases = [
   { file: 'cil_null.L2.txt', truncated: false, mode: null, errorLine: 26 },
   // A 700-byte buffer at level 2: the kernel kept the end (rotating), and returned ENOSPC.
   { file: 'cil_null.L2-700.txt', truncated: true, mode: 'rotating', errorLine: 10 },
+  // `%-5v`: `(22 line(s) omitted)`, then the last 5 lines; the log starts after that line, its start lost.
+  { file: 'cil_null.L2-last5.txt', truncated: true, mode: 'rotating', errorLine: 5, startLine: 2 },
 ] as const;
 
 describe('cilium/ebpf VerifierError (%+v)', () => {
@@ -26,10 +28,10 @@ describe('cilium/ebpf VerifierError (%+v)', () => {
       expect(model.programs.map((p) => [p.name, p.wrapper])).toEqual([['xdp_count_proto', 'cilium']]);
       const program = model.programs[model.defaultProgram];
       // The log is the block of tabbed lines after the header, without the tabs.
-      expect(program.startLine).toBe(1);
+      expect(program.startLine).toBe('startLine' in c ? c.startLine : 1);
       const lines = new TextDecoder().decode(bytes).split('\n');
       expect(lines[program.endLine]).toMatch(/loading objects: program xdp_count_proto: load program: /);
-      expect(lines.slice(program.startLine, program.endLine).every((l) => l.startsWith('\t'))).toBe(true);
+      expect(lines.slice(1, program.endLine).every((l) => l.startsWith('\t'))).toBe(true);
       expect(program.verdict.verdict).toBe('rejected');
       expect(program.verdict.error?.message).toBe("R0 invalid mem access 'map_value_or_null'");
       expect(program.verdict.error?.pc).toBe(7);

@@ -45,11 +45,13 @@ const CILIUM_TRAILER = /^\t\((?:truncated|\d+ line\(s\) omitted)\)$/;
 const CILIUM_SUMMARY_LINE = /^\tprocessed \d+ insns /;
 const CILIUM_PROGRAM = /\bprogram ([^\s:]+): load program: /;
 
-/** A cilium/ebpf block: its header line, then lines [start, end) after a tab, the last `logEnd - start` of them its log. */
+/** A cilium/ebpf block: its header line, then lines [start, end) after a tab, [logStart, logEnd) of them its log. */
 export interface CiliumBlock {
   header: number;
   name: string | null;
   start: number;
+  /** After `(N line(s) omitted)`, which `%-Nv` prints first. */
+  logStart: number;
   /** The block's log ends here: the trailer lines after it are cilium/ebpf's. */
   logEnd: number;
   end: number;
@@ -134,7 +136,9 @@ export function* stripWrapperPrefixesSteps(
       continue;
     }
     const named = CILIUM_PROGRAM.exec(lineText(i)) ?? (j < count ? CILIUM_PROGRAM.exec(lineText(j)) : null);
-    cilium.push({ header: i, name: named?.[1] ?? null, start: i + 1, logEnd, end: j });
+    // `%-Nv` prints the last N lines, after `(M line(s) omitted)`.
+    const logStart = i + 2 < logEnd && CILIUM_TRAILER.test(lineText(i + 1)) ? i + 2 : i + 1;
+    cilium.push({ header: i, name: named?.[1] ?? null, start: i + 1, logStart, logEnd, end: j });
     i = j - 1;
   }
   const stripped: Stripped = { timestampLines: 0, ansiSequences: 0 };
@@ -223,7 +227,7 @@ export function* findRegionsSteps(
       regions.push({
         name: block.name,
         wrapper: 'cilium',
-        startLine: block.start,
+        startLine: block.logStart,
         endLine: block.logEnd,
         wrapperVerdict: null,
       });

@@ -25,7 +25,11 @@ func main() {
 	if err != nil {
 		var ve *ebpf.VerifierError
 		if errors.As(err, &ve) {
-			log.Printf("Verifier error: %+v", ve)
+			if f := os.Getenv("VE_FORMAT"); f != "" {
+				log.Printf("Verifier error: "+f, ve)
+			} else {
+				log.Printf("Verifier error: %+v", ve)
+			}
 		}
 		log.Fatalf("loading objects: %v", err)
 	}
