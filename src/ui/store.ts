@@ -1,7 +1,7 @@
 /** UI state (zustand). Selection and filters mirror the URL fragment, which wins. */
 import { create } from 'zustand';
 import { DEFAULT_VIEW_STATE, type TypeMap, type ViewState } from '../core/index.ts';
-import type { DefChain, SourceFileView, StateView, VerdictView } from '../core/verifier/view.ts';
+import type { DefChain, SourceFileView, SourceRef, StateView, VerdictView } from '../core/verifier/view.ts';
 import type { LogSummary, RecentEntry, RecordDetail, ShareResult, SortSpec } from '../worker/protocol.ts';
 
 export type Pane = 'record' | 'buffer' | 'text' | 'insns' | 'state' | 'source';
@@ -70,7 +70,7 @@ export interface AppState {
   /** Registers and stack at the selected line. */
   lineState: StateView | null;
   /** The source line in force at the selected line. */
-  markedSource: { file: string; line: number } | null;
+  markedSource: SourceRef | null;
   /** The instruction view's step through the visits of `pc`. */
   visit: { pc: number; index: number; count: number } | null;
   /** Use-def marks: the instruction that last wrote a clicked operand, and its chain back. */

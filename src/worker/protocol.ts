@@ -21,6 +21,7 @@ import type {
   InsnSort,
   LogLineRow,
   SourceFileView,
+  SourceRef,
   StateView,
   VerdictView,
 } from '../core/verifier/view.ts';
@@ -244,7 +245,7 @@ export interface Protocol {
   defChain: { params: { line: number; operand: string }; reply: DefChain | null };
   source: { params: { program: number | null }; reply: SourceFileView[] };
   /** The `; … @ file:line` source line in force at a log line. */
-  sourceLineOf: { params: { line: number }; reply: { file: string; line: number } | null };
+  sourceLineOf: { params: { line: number }; reply: SourceRef | null };
   /** A pc's first visit (for `#pc=` deep links). */
   pcLine: { params: { program: number | null; pc: number }; reply: { line: number; record: number } | null };
 }

@@ -230,8 +230,25 @@ describe('state, use-def, source', () => {
       logLine: 7,
     });
     // Line 4 is pc 1's instruction, under `; void *end = … @ progs.bpf.c:36`.
-    expect(v.sourceLineOf(4)).toEqual({ file: 'progs.bpf.c', line: 36 });
+    expect(v.sourceLineOf(4)).toMatchObject({ file: 'progs.bpf.c', line: 36 });
     expect(v.sourceLineOf(0)).toBeNull();
+  });
+
+  it('source quotes without a location (kernels before 6.x print `; code` alone): listed in the order first quoted', async () => {
+    // The same capture with each quote's ` @ progs.bpf.c:N` taken off, as older kernels print it.
+    const located = kernelText('kernel/bad-bounds.bin');
+    const { v } = await open(encoder.encode(located.replace(/ @ progs\.bpf\.c:\d+$/gm, '')));
+    const { v: withLocation } = await open(encoder.encode(located));
+    const files = await v.source(null);
+    expect(files.map((f) => f.file)).toEqual([null]);
+    const expected = (await withLocation.source(null))[0].lines
+      .map((l) => ({ text: l.text, pcs: l.pcs, visits: l.visits, logLine: l.logLine }))
+      .sort((a, b) => (a.logLine ?? 0) - (b.logLine ?? 0));
+    expect(files[0].lines.map(({ line: _, ...l }) => l)).toEqual(expected);
+    expect(files[0].lines.map((l) => l.line)).toEqual(expected.map((_, k) => k + 1));
+    expect(v.sourceLineOf(4)).toEqual({ file: null, line: null, text: withLocation.sourceLineOf(4)?.text });
+    expect(v.verdict(null)?.error?.source).toMatchObject({ file: null, line: null });
+    expect(v.verdict(null)?.error?.source?.text).toBe(withLocation.verdict(null)?.error?.source?.text);
   });
 });
 

@@ -286,11 +286,10 @@ export class VerifierSession {
     return out;
   }
 
-  /** A `; … @ file:line` line as a SourceRef; null for the older form without a location. */
+  /** A `; … @ file:line` line, or the older `; code` without a location, as a SourceRef. */
   private sourceRef(line: number): SourceRef | null {
     const ref = parseSourceLine(this.model.lines.text(line));
-    if (!ref || ref.file === null || ref.line === null) return null;
-    return { file: ref.file, line: ref.line, text: ref.text };
+    return ref ? { file: ref.file, line: ref.line, text: ref.text } : null;
   }
 
   // ---- instructions ----
@@ -511,31 +510,30 @@ export class VerifierSession {
     const program = this.programAt(programIndex);
     if (!program) return [];
     const { value: files } = await runInSlices(program.sourceSteps(), () => job.check());
-    return files
-      .filter((f) => f.file !== null)
-      .map((f) => ({
-        file: f.file as string,
-        lines: f.lines
-          .filter((l) => l.line !== null)
-          .map((l) => ({
-            line: l.line as number,
-            text: l.text,
-            pcs: l.pcs,
-            visits: l.visits,
-            logLine: l.firstLogLine + program.startLine,
-          })),
-      }));
+    // Quotes without a location (kernels before 6.x) come last, numbered in the order the log quotes them.
+    const ordered = [...files].sort((a, b) => Number(a.file === null) - Number(b.file === null));
+    return ordered.map((f) => ({
+      file: f.file,
+      lines: (f.file === null ? [...f.lines].sort((a, b) => a.firstLogLine - b.firstLogLine) : f.lines).map(
+        (l, k) => ({
+          line: l.line ?? k + 1,
+          text: l.text,
+          pcs: l.pcs,
+          visits: l.visits,
+          logLine: l.firstLogLine + program.startLine,
+        }),
+      ),
+    }));
   }
 
-  sourceLineOf(line: number): { file: string; line: number } | null {
+  sourceLineOf(line: number): SourceRef | null {
     const found = this.local(line);
     if (!found) return null;
     const { program, at } = found;
     const kinds = program.lines.kinds;
     for (let k = at; k >= 0 && k >= at - SOURCE_LOOKBACK; k--) {
       if (kinds[k] !== LineKind.source) continue;
-      const ref = this.sourceRef(k + program.startLine);
-      return ref ? { file: ref.file, line: ref.line } : null;
+      return this.sourceRef(k + program.startLine);
     }
     return null;
   }

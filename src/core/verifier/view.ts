@@ -11,8 +11,9 @@ import type { Verdict } from './verdict.ts';
 export type { Verdict };
 
 export interface SourceRef {
-  file: string;
-  line: number;
+  /** null: kernels before 6.x quote the code (`; code`) without `@ file:line`. */
+  file: string | null;
+  line: number | null;
   /** The C code the `; … @ file:line` line quotes. */
   text: string;
 }
@@ -154,6 +155,7 @@ export interface SourceLineView {
 }
 
 export interface SourceFileView {
-  file: string;
+  /** null: the quotes without a location, in the order the log first quotes them. */
+  file: string | null;
   lines: SourceLineView[];
 }

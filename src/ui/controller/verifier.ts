@@ -195,7 +195,7 @@ export async function loadSource(): Promise<void> {
 }
 
 /** A source line clicked: select its first instruction. */
-export function selectSourceLine(_file: string, line: SourceLineView): void {
+export function selectSourceLine(_file: string | null, line: SourceLineView): void {
   if (line.pcs.length > 0) void selectPc(Math.min(...line.pcs));
 }
 

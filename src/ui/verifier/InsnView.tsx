@@ -158,9 +158,11 @@ export function InsnView({
         <span role="gridcell" className="cell vf-col-source" title={row.source?.text}>
           {row.source && (
             <>
-              <span className="vf-source-loc">
-                {row.source.file}:{row.source.line}
-              </span>{' '}
+              {row.source.file !== null && (
+                <span className="vf-source-loc">
+                  {row.source.file}:{row.source.line}
+                </span>
+              )}{' '}
               <span className="muted">{row.source.text}</span>
             </>
           )}

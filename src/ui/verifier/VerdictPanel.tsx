@@ -116,9 +116,11 @@ export function VerdictPanel({
               </code>
               {error.source && (
                 <span className="vf-source-ref">
-                  <span className="vf-source-loc">
-                    {error.source.file}:{error.source.line}
-                  </span>{' '}
+                  {error.source.file !== null && (
+                    <span className="vf-source-loc">
+                      {error.source.file}:{error.source.line}
+                    </span>
+                  )}{' '}
                   <code>{error.source.text}</code>
                 </span>
               )}

@@ -273,7 +273,11 @@ describe('SourcePane and KindFilters', () => {
       },
     ];
     const html = renderToStaticMarkup(
-      <SourcePane files={files} marked={{ file: 'progs.bpf.c', line: 41 }} onSelectSourceLine={noop} />,
+      <SourcePane
+        files={files}
+        marked={{ file: 'progs.bpf.c', line: 41, text: named.get(41) ?? '' }}
+        onSelectSourceLine={noop}
+      />,
     );
     expect([...html.matchAll(/data-source-line="([^"]+)"/g)].map((m) => m[1])).toEqual([
       'progs.bpf.c:33',
@@ -283,6 +287,18 @@ describe('SourcePane and KindFilters', () => {
       'progs.bpf.c:41',
     ]);
     expect(html).toMatch(/class="vf-source-line marked" data-source-line="progs.bpf.c:41"/);
+    // Quotes without a location (kernels before 6.x) are told apart, and marked, by their text.
+    const quotes = [{ file: null, lines: files[0].lines.map((l, k) => ({ ...l, line: k + 1 })) }];
+    const old = renderToStaticMarkup(
+      <SourcePane
+        files={quotes}
+        marked={{ file: null, line: null, text: named.get(41) ?? '' }}
+        onSelectSourceLine={noop}
+      />,
+    );
+    expect(old).toContain('Quoted without a file and line');
+    expect(old.match(/vf-source-line marked/g)).toHaveLength(1);
+    expect(old).toContain(`data-source-line="; ${named.get(41)}"`);
   });
 
   it('shows a chip per kind present, pressed when shown', () => {
