@@ -192,6 +192,8 @@ test('bcc’s output: the panel names the program from the traceback, with no tr
   await expect(verdictPanel(page)).toHaveAttribute('data-verdict', 'rejected');
   await expect(page.getByTestId('verdict-error')).toContainText("R0 invalid mem access 'map_value_or_null'");
   await expect(verdictPanel(page)).toContainText('xdp_null');
+  await expect(page.getByTestId('verdict-hint')).toHaveAttribute('data-hint', 'null-check');
+  await expect(page.getByTestId('verdict-hint')).toContainText('R0 may be NULL where it is used');
   await expect(page.getByTestId('truncation-banner')).toHaveCount(0);
   await page.getByTestId('jump-to-error').click();
   const lines = (await import('node:fs')).readFileSync(file, 'utf8').split('\n');

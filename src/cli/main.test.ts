@@ -106,13 +106,15 @@ describe('bpflog inspect (human summary)', () => {
     expect(stdout).toContain('verifier error (line 13, pc 7):');
     expect(stdout).toContain("  R0 invalid mem access 'map_value_or_null'");
     expect(stdout).toContain('verifier: processed 7 insns (limit 1,000,000)');
+    expect(stdout).toContain('  hint: R0 may be NULL where it is used. Check the pointer before using it');
     const json = JSON.parse(
       (await run(['inspect', fx('kernel/null-deref.bin'), '--json', '--summary'])).stdout,
     );
-    expect(json.verifier.error).toEqual({
+    expect(json.verifier.error).toMatchObject({
       message: "R0 invalid mem access 'map_value_or_null'",
       line: 13,
       pc: 7,
+      hint: { id: 'null-check', title: 'R0 may be NULL where it is used' },
     });
     expect(json.verifier).toMatchObject({ verdict: 'rejected', processed: 7, limit: 1000000, program: null });
   });

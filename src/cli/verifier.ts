@@ -3,6 +3,7 @@
  * --json`, its lines in the human summary, and `bpflog insns` (JSON Lines or
  * a listing), streamed in chunks. No Node APIs.
  */
+
 import {
   formatCount,
   LINE_KIND_NAMES,
@@ -11,6 +12,7 @@ import {
   type VerifierModel,
   type VerifierProgram,
 } from '../core/index.ts';
+import { explainError } from '../core/verifier/explain.ts';
 
 /** The program --program names, or the model's default; null with a list of names when none matches. */
 export function pickProgram(model: VerifierModel, name: string | undefined): VerifierProgram | string {
@@ -41,7 +43,12 @@ export function verifierJson(model: VerifierModel, program: VerifierProgram) {
     verdict: verdict.verdict,
     reason: verdict.reason,
     error: verdict.error
-      ? { message: verdict.error.message, line: verdict.error.line, pc: verdict.error.pc }
+      ? {
+          message: verdict.error.message,
+          line: verdict.error.line,
+          pc: verdict.error.pc,
+          hint: explainError(verdict.error.message),
+        }
       : null,
     processed: program.stats.processed,
     limit: program.stats.limit,
@@ -81,6 +88,8 @@ export function verifierSummaryLines(model: VerifierModel, program: VerifierProg
     for (const line of error.message.split('\n')) out.push(`  ${line}`);
     if (error.insnLine !== null) out.push(`  at: ${model.lines.text(error.insnLine)}`);
     if (error.sourceLine !== null) out.push(`  source: ${model.lines.text(error.sourceLine)}`);
+    const hint = explainError(error.message);
+    if (hint) out.push(`  hint: ${hint.title}. ${hint.fix}`);
   }
   if (model.stripped.timestampLines || model.stripped.ansiSequences)
     out.push(

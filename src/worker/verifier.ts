@@ -6,6 +6,7 @@
  * Line numbers are the file's lines (text) or the joined STRING lines (TLV);
  * records are what the table selects (text: the line; TLV: its first record).
  */
+
 import {
   defChain as coreDefChain,
   stateAt as coreStateAt,
@@ -30,6 +31,7 @@ import {
   type VerifierModel,
   type VerifierProgram,
 } from '../core/index.ts';
+import { explainError } from '../core/verifier/explain.ts';
 import type { LineKindName } from '../core/verifier/kinds.ts';
 import type {
   DefChain,
@@ -254,6 +256,7 @@ export class VerifierSession {
         call: insnLineText === null ? null : callOf(insnLineText),
         source: error.sourceLine === null ? null : this.sourceRef(error.sourceLine),
         insnLine: error.insnLine,
+        hint: explainError(error.message),
       };
     }
     const reason =

@@ -4,6 +4,8 @@
  * state at one line), never per-line objects for a whole log. The worker
  * builds them from the columnar model; the UI renders them.
  */
+
+import type { ErrorHint } from './explain.ts';
 import type { LineKindName } from './kinds.ts';
 import type { VerifierStats } from './stats.ts';
 import type { Verdict } from './verdict.ts';
@@ -53,6 +55,8 @@ export interface VerdictView {
     source: SourceRef | null;
     /** The line of the failing instruction's visit. */
     insnLine: number | null;
+    /** What the error's wording usually means, and the usual fix (explain.ts); null when not known. */
+    hint: ErrorHint | null;
   } | null;
   /** Register and stack state in force at the failing instruction. */
   state: StateView | null;

@@ -126,6 +126,18 @@ export function VerdictPanel({
               )}
             </div>
           )}
+          {error.hint && (
+            <details className="vf-hint" data-testid="verdict-hint" data-hint={error.hint.id}>
+              <summary>
+                <span className="vf-hint-label">Likely cause</span> {error.hint.title}
+              </summary>
+              <p>{error.hint.why}</p>
+              <p>
+                <span className="vf-hint-label">Usual fix</span> {error.hint.fix}
+              </p>
+              <p className="muted vf-hint-note">Read from the error’s wording, not said by the verifier.</p>
+            </details>
+          )}
           {state && state.regs.length > 0 && (
             <RegList
               regs={state.regs}

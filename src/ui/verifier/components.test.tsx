@@ -5,6 +5,7 @@
  */
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { explainError } from '../../core/verifier/explain.ts';
 import type { LineKindName } from '../../core/verifier/kinds.ts';
 import type { LogLineRow, RegView, StateView, VerdictView } from '../../core/verifier/view.ts';
 import { fixtureBytes } from '../../testing/fixtures.ts';
@@ -93,6 +94,7 @@ function verdict(overrides: Partial<VerdictView> = {}): VerdictView {
       call: null,
       source: source ? { file: source[2], line: Number(source[3]), text: source[1] } : null,
       insnLine: failingLine,
+      hint: explainError(message),
     },
     state: {
       line: failingLine,
@@ -140,6 +142,18 @@ describe('VerdictPanel on bad-bounds.bin', () => {
     expect(html).toMatch(/class="vf-reg highlight changed" data-reg="R1"/);
     expect(html).toMatch(/class="vf-reg changed" data-reg="R2"/);
     expect(html).toContain('aria-valuenow="7"');
+  });
+
+  it('says what the error usually means, and marks it as read from the wording', () => {
+    expect(html).toContain('data-testid="verdict-hint" data-hint="packet-bounds"');
+    expect(html).toContain('Packet access without a bounds check against data_end');
+    expect(html).toContain('not said by the verifier');
+    const unknown = verdict();
+    if (unknown.error) unknown.error = { ...unknown.error, hint: null };
+    const without = renderToStaticMarkup(
+      <VerdictPanel verdict={unknown} onJumpToError={noop} onSelectProgram={noop} />,
+    );
+    expect(without).not.toContain('verdict-hint');
   });
 
   it('renders the verifier’s words as text, never as HTML', () => {
