@@ -70,7 +70,8 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
  */
 const VERIFIER_LINE =
   /^(?:\d+: |from \d+ to \d+|; |\s*R\d+|\s*frame\d|processed \d+ insns|verification time|stack depth|func#|Func#|Validating |mark_precise|last_idx|regs=|parent |Live regs)/;
-const LIBBPF_BEGIN_LINE = /^libbpf: (?:prog '[^'\n]*': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --[^\n]*\n/m;
+const LIBBPF_BEGIN_LINE =
+  /^(?:[^\n]*[\s\]])?libbpf: (?:prog '[^'\n]*': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --[^\n]*\n/m;
 /** An error found before the walk, then stats or the summary (see ERROR_ONLY_LOG). */
 const ERROR_ONLY_START = /^([A-Za-z][\x20-\x7e]*)\n(?:verification time|stack depth|processed \d+ insns)/;
 const AYA_LINE_START = new RegExp(`^[^\\n]*${AYA_MARKER.replace(/\./g, '\\.')}`, 'gm');

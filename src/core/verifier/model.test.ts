@@ -238,6 +238,18 @@ describe('wrapped logs', () => {
     expect(modelOfText(mapOob).programs).toHaveLength(1);
   });
 
+  it('reads libbpf’s report after a logger’s prefix (libbpf-rs through env_logger)', () => {
+    const plain = new TextDecoder().decode(verifierFixture('wrapped/ip_xdp.txt'));
+    const text = plain.replace(/^libbpf: /gm, '[2024-05-01T12:00:00Z WARN  libbpf_rs] libbpf: ');
+    const m = modelOfText(text);
+    const p = modelOfText(plain);
+    expect(m.programs.map((r) => [r.name, r.wrapper, r.startLine, r.endLine])).toEqual(
+      p.programs.map((r) => [r.name, r.wrapper, r.startLine, r.endLine]),
+    );
+    expect(selected(m).verdict).toEqual(selected(p).verdict);
+    expect(new DecodedLog(encoder.encode(text)).truncation.truncated).toBe(false);
+  });
+
   it('reads Aya’s error: the log’s first line follows its message on the same line', () => {
     // aya's ProgramError::LoadError: "the BPF_PROG_LOAD syscall failed. Verifier output: {verifier_log}",
     // printed by anyhow from main() with its cause after it.

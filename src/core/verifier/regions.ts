@@ -172,7 +172,8 @@ export function* stripWrapperPrefixesSteps(
   };
 }
 
-const LIBBPF_BEGIN = /^libbpf: (?:prog '([^']*)': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --/;
+/** libbpf's BEGIN line, also after a logger's prefix (libbpf-rs through env_logger: `[… WARN  libbpf_rs] libbpf: …`). */
+const LIBBPF_BEGIN = /(?:^|[\s\]])libbpf: (?:prog '([^']*)': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --\s*$/;
 const LIBBPF_END = /^(?:libbpf: )?-- END (?:PROG LOAD )?LOG --/;
 const VERISTAT_HEADER = /^PROCESSING (.+), DURATION US: \d+, VERDICT: (success|failure), VERIFIER LOG:$/;
 const VERISTAT_TABLE = /^(?:File\s+Program\s|Done\. Processed \d+ files)/;
@@ -251,7 +252,9 @@ export function* findRegionsSteps(
       LOG_FIRST_LINE.test(byteLineText(lines, i))
     )
       bareStarts.push(lastSummary + 1);
-    if (!HEADER_FIRST_BYTES.has(first)) continue;
+    // A header starts with one of these bytes, or (libbpf's BEGIN line after a logger's prefix) ends with `-`.
+    const last = lines.bytes[byteLineEnd(lines, i) - 1];
+    if (!HEADER_FIRST_BYTES.has(first) && last !== 0x2d) continue;
     const text = byteLineText(lines, i);
     let m = LIBBPF_BEGIN.exec(text);
     if (m) {
