@@ -91,6 +91,10 @@ export function verifierSummaryLines(model: VerifierModel, program: VerifierProg
     const hint = explainError(error.message);
     if (hint) out.push(`  hint: ${hint.title}. ${hint.fix}`);
   }
+  if (model.stripped.indent)
+    out.push(
+      `verifier: stripped the indentation every line shared (${JSON.stringify(model.stripped.indent)})`,
+    );
   if (model.stripped.timestampLines || model.stripped.ansiSequences)
     out.push(
       `verifier: stripped ${formatCount(model.stripped.timestampLines)} timestamps, ${formatCount(model.stripped.ansiSequences)} ANSI sequences`,

@@ -12,6 +12,44 @@ export interface Stripped {
   timestampLines: number;
   /** ANSI escape sequences removed (`ESC [ … m` and other CSI sequences). */
   ansiSequences: number;
+  /** The indentation every line of the file shared (a paste into Markdown, an email quote), removed; '' for none. */
+  indent: string;
+}
+
+const isIndentByte = (c: number) => c === 0x20 || c === 0x09 || c === 0x3e; /* space, tab, > */
+
+/**
+ * The indentation every non-empty line of [0, count) shares, when the whole
+ * file was indented or quoted (`    0: R1=…`, `> 0: R1=…`): spaces, tabs and
+ * `>`, as long as the first non-empty line's and found on every other one. A
+ * quoted empty line may be the quote marker alone (`>`). '' when none: a
+ * verifier log's own lines start unindented (instructions, summary).
+ */
+export function commonIndent(
+  bytes: Uint8Array,
+  count: number,
+  lineStart: (i: number) => number,
+  lineEnd: (i: number) => number,
+): string {
+  let first = 0;
+  while (first < count && lineEnd(first) === lineStart(first)) first++;
+  if (first === count) return '';
+  const s = lineStart(first);
+  let k = s;
+  while (k < lineEnd(first) && isIndentByte(bytes[k])) k++;
+  // A quote marker's own space belongs to it; an indent stops where the text starts.
+  if (k === s || k === lineEnd(first)) return '';
+  const indent = bytes.subarray(s, k);
+  const bare = indent.length - (indent[indent.length - 1] === 0x20 && indent.includes(0x3e) ? 1 : 0);
+  for (let i = first + 1; i < count; i++) {
+    const start = lineStart(i);
+    const length = lineEnd(i) - start;
+    if (length === 0) continue;
+    const n = Math.min(length, indent.length);
+    for (let j = 0; j < n; j++) if (bytes[start + j] !== indent[j]) return '';
+    if (length < indent.length && length < bare) return '';
+  }
+  return String.fromCharCode(...indent);
 }
 
 /**
@@ -195,7 +233,7 @@ export function copyBareLine(
 /** Line [start, end) as the verifier wrote it (see copyBareLine), a CR before its newline dropped, decoded. */
 export function bareLineText(bytes: Uint8Array, start: number, end: number): string {
   const out = new Uint8Array(Math.max(0, end - start));
-  let to = copyBareLine(bytes, start, end, out, 0, { timestampLines: 0, ansiSequences: 0 });
+  let to = copyBareLine(bytes, start, end, out, 0, { timestampLines: 0, ansiSequences: 0, indent: '' });
   if (to > 0 && out[to - 1] === 0x0d) to--;
   return new TextDecoder().decode(out.subarray(0, to));
 }

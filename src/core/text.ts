@@ -6,7 +6,7 @@
 
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
-import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, ESC } from './linePrefix.ts';
+import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, commonIndent, ESC } from './linePrefix.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 
 export interface TextIndex {
@@ -201,6 +201,49 @@ function holdsVerifierLine(tail: Uint8Array): boolean {
   return false;
 }
 
+const latin1 = new TextDecoder('latin1');
+
+/** The indentation `lines` share (linePrefix.ts's commonIndent over their characters' low bytes). */
+function indentOfLines(lines: readonly string[]): string {
+  const joined = lines.join('\n');
+  const bytes = new Uint8Array(joined.length);
+  for (let i = 0; i < joined.length; i++) bytes[i] = joined.charCodeAt(i) & 0xff;
+  const starts: number[] = [];
+  let at = 0;
+  for (const line of lines) {
+    starts.push(at);
+    at += line.length + 1;
+  }
+  return commonIndent(
+    bytes,
+    lines.length,
+    (i) => starts[i],
+    (i) => starts[i] + lines[i].length,
+  );
+}
+
+/** The facts without the indentation every line of their head and tail shares (see commonIndent). */
+function withoutSharedIndent(facts: TextFacts): TextFacts {
+  const headLines = facts.head.split('\n');
+  const indent = indentOfLines(headLines);
+  if (!indent) return facts;
+  const tailLines = latin1.decode(facts.textTail).split('\n');
+  // A tail that starts inside the text starts mid-line: its first line is kept as it is.
+  const whole = facts.textTailStart > 0 ? tailLines.slice(1) : tailLines;
+  if (whole.some((line) => line !== '') && indentOfLines(whole) !== indent) return facts;
+  const dedent = (line: string) =>
+    line.startsWith(indent) ? line.slice(indent.length) : indent.startsWith(line) ? '' : line;
+  const tail = [...tailLines.slice(0, tailLines.length - whole.length), ...whole.map(dedent)].join('\n');
+  const textTail = new Uint8Array(tail.length);
+  for (let i = 0; i < tail.length; i++) textTail[i] = tail.charCodeAt(i);
+  return {
+    ...facts,
+    head: headLines.map(dedent).join('\n'),
+    textTail,
+    size: facts.textTailStart + textTail.length,
+  };
+}
+
 /**
  * An error found before the walk (check_cfg's `unreachable insn 2`, `BPF
  * program is too large…` at level 4) is the log's first line, followed only
@@ -226,7 +269,9 @@ function isErrorOnlyLog(facts: TextFacts): boolean {
  *  - the bytes after the first NUL, ignoring NULs, are log text running on to
  *    the last two bytes: the log overflowed and was then rewound.
  */
-function textVerdict(facts: TextFacts): { truncation: TruncationVerdict; rewoundBytes: number } {
+function textVerdict(saved: TextFacts): { truncation: TruncationVerdict; rewoundBytes: number } {
+  // A saved text indented or quoted as a whole (pasted into Markdown, an email) is read without it.
+  const facts = saved.terminator === null ? withoutSharedIndent(saved) : saved;
   const { size, terminator } = facts;
   const notTruncated: TruncationVerdict = {
     truncated: false,

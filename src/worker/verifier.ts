@@ -279,7 +279,8 @@ export class VerifierSession {
 
   private strippedNotes(): string[] {
     const out: string[] = [];
-    const { timestampLines, ansiSequences } = this.model.stripped;
+    const { timestampLines, ansiSequences, indent } = this.model.stripped;
+    if (indent) out.push(`the indentation every line shared (${JSON.stringify(indent)})`);
     if (timestampLines > 0) out.push(`timestamps on ${timestampLines.toLocaleString('en-US')} lines`);
     if (ansiSequences > 0) out.push(`${ansiSequences.toLocaleString('en-US')} ANSI colour sequences`);
     const wrappers = new Set(this.model.programs.map((p) => p.wrapper).filter((w) => w !== 'none'));

@@ -206,8 +206,9 @@ describe('wrapped logs', () => {
     expect(m.stripped).toEqual({
       timestampLines: lines.length,
       ansiSequences: 2 * lines.filter((l) => l.startsWith('libbpf:')).length,
+      indent: '',
     });
-    expect(p.stripped).toEqual({ timestampLines: 0, ansiSequences: 0 });
+    expect(p.stripped).toEqual({ timestampLines: 0, ansiSequences: 0, indent: '' });
     expect(selected(m).verdict).toEqual(selected(p).verdict);
     expect(m.lines.text(0)).toBe(p.lines.text(0));
     expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
@@ -236,6 +237,33 @@ describe('wrapped logs', () => {
     expect(m.program('log 4')).toBeNull();
     // One log alone stays one program.
     expect(modelOfText(mapOob).programs).toHaveLength(1);
+  });
+
+  it('reads a log indented or quoted as a whole (pasted into Markdown, an email) as the log itself', () => {
+    const plain = new TextDecoder().decode(verifierFixture('fresh/logs/global_subprog.L2.log'));
+    const lines = plain.split('\n').slice(0, -1);
+    const p = modelOfText(plain);
+    // Level 2's own indented lines (the live-regs rows, ` frame1:` states) keep their indentation.
+    expect(lines.some((l) => l.startsWith(' '))).toBe(true);
+    for (const [indent, empty] of [
+      ['    ', ''],
+      ['\t', ''],
+      ['> ', '>'],
+    ]) {
+      const text = `${lines.map((l) => (l ? indent + l : empty)).join('\n')}\n`;
+      const m = modelOfText(text);
+      expect(m.stripped.indent).toBe(indent);
+      expect(Array.from(m.lines.kinds)).toEqual(Array.from(p.lines.kinds));
+      expect(selected(m).verdict).toEqual(selected(p).verdict);
+      expect(new DecodedLog(encoder.encode(text)).truncation.truncated).toBe(false);
+      // Cut mid-line at its start, it is a rotated log's end, indented or not.
+      expect(new DecodedLog(encoder.encode(text.slice(indent.length + 3))).truncation.mode).toBe('rotating');
+    }
+    expect(p.stripped.indent).toBe('');
+    // One line less indented than the rest: nothing is shared, nothing is stripped.
+    expect(modelOfText(`    0: R1=ctx() R10=fp0\n0: (b7) r0 = 0\n    1: (95) exit\n`).stripped.indent).toBe(
+      '',
+    );
   });
 
   it('reads libbpf’s report after a logger’s prefix (libbpf-rs through env_logger)', () => {

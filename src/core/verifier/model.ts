@@ -75,7 +75,7 @@ function* tlvLines(bytes: Uint8Array, index: TlvIndex): Steps<ModelLines> {
   return {
     lines,
     regions: [region],
-    stripped: { timestampLines: 0, ansiSequences: 0 },
+    stripped: { timestampLines: 0, ansiSequences: 0, indent: '' },
     joined: lines.joined,
   };
 }

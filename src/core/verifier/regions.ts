@@ -14,6 +14,7 @@ import {
   AYA_MARKER,
   bareLineText,
   CILIUM_HEADER,
+  commonIndent,
   copyBareLine,
   ESC,
   isDigit,
@@ -141,8 +142,19 @@ export function* stripWrapperPrefixesSteps(
     cilium.push({ header: i, name: named?.[1] ?? null, start: i + 1, logStart, logEnd, end: j });
     i = j - 1;
   }
-  const stripped: Stripped = { timestampLines: 0, ansiSequences: 0 };
-  if (!hasEsc && !hasTimestamps && cilium.length === 0 && aya.length === 0)
+  const stripped: Stripped = { timestampLines: 0, ansiSequences: 0, indent: '' };
+  // A whole file indented or quoted (pasted into Markdown or an email): the verifier's lines are under it.
+  if (!hasTimestamps && cilium.length === 0 && aya.length === 0) {
+    stripped.indent = commonIndent(
+      bytes,
+      count,
+      (i) => starts[i],
+      (i) => byteLineEnd(lines, i),
+    );
+    yield;
+  }
+  const indent = stripped.indent.length;
+  if (!hasEsc && !hasTimestamps && cilium.length === 0 && aya.length === 0 && indent === 0)
     return { lines, stripped, cilium, aya };
 
   const out = new Uint8Array(lines.end + 1);
@@ -154,8 +166,9 @@ export function* stripWrapperPrefixesSteps(
     if ((i & STEP_MASK) === STEP_MASK) yield;
     outStarts[i] = at;
     const ayaLine = aya[nextAya]?.line === i;
-    const from = ayaLine ? aya[nextAya++].logStart : starts[i];
-    at = copyBareLine(bytes, from, byteLineEnd(lines, i), out, at, stripped, hasTimestamps && !ayaLine);
+    const lineEnd = byteLineEnd(lines, i);
+    const from = ayaLine ? aya[nextAya++].logStart : Math.min(lineEnd, starts[i] + indent);
+    at = copyBareLine(bytes, from, lineEnd, out, at, stripped, hasTimestamps && !ayaLine);
     while (block < cilium.length && cilium[block].end <= i) block++;
     if (block < cilium.length && i >= cilium[block].start && out[outStarts[i]] === 0x09) {
       // The tab cilium/ebpf puts in front of each line of the log.
