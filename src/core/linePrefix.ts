@@ -25,12 +25,12 @@ const isIndentByte = (c: number) => c === 0x20 || c === 0x09 || c === 0x3e; /* s
  * quoted empty line may be the quote marker alone (`>`). '' when none: a
  * verifier log's own lines start unindented (instructions, summary).
  */
-export function commonIndent(
+export function* commonIndentSteps(
   bytes: Uint8Array,
   count: number,
   lineStart: (i: number) => number,
   lineEnd: (i: number) => number,
-): string {
+): Generator<void, string, void> {
   let first = 0;
   while (first < count && lineEnd(first) === lineStart(first)) first++;
   if (first === count) return '';
@@ -42,6 +42,8 @@ export function commonIndent(
   const indent = bytes.subarray(s, k);
   const bare = indent.length - (indent[indent.length - 1] === 0x20 && indent.includes(0x3e) ? 1 : 0);
   for (let i = first + 1; i < count; i++) {
+    // A whole file indented: every line is compared, so the worker gets its turns.
+    if ((i & 0xffff) === 0xffff) yield;
     const start = lineStart(i);
     const length = lineEnd(i) - start;
     if (length === 0) continue;
@@ -50,6 +52,15 @@ export function commonIndent(
     if (length < indent.length && length < bare) return '';
   }
   return String.fromCharCode(...indent);
+}
+
+/** commonIndentSteps straight through (for a few lines). */
+export function commonIndent(...args: Parameters<typeof commonIndentSteps>): string {
+  const steps = commonIndentSteps(...args);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 /**

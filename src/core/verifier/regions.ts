@@ -14,7 +14,7 @@ import {
   AYA_MARKER,
   bareLineText,
   CILIUM_HEADER,
-  commonIndent,
+  commonIndentSteps,
   copyBareLine,
   ESC,
   isDigit,
@@ -145,13 +145,12 @@ export function* stripWrapperPrefixesSteps(
   const stripped: Stripped = { timestampLines: 0, ansiSequences: 0, indent: '' };
   // A whole file indented or quoted (pasted into Markdown or an email): the verifier's lines are under it.
   if (!hasTimestamps && cilium.length === 0 && aya.length === 0) {
-    stripped.indent = commonIndent(
+    stripped.indent = yield* commonIndentSteps(
       bytes,
       count,
       (i) => starts[i],
       (i) => byteLineEnd(lines, i),
     );
-    yield;
   }
   const indent = stripped.indent.length;
   if (!hasEsc && !hasTimestamps && cilium.length === 0 && aya.length === 0 && indent === 0)
