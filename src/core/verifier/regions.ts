@@ -66,12 +66,11 @@ export interface AyaStart {
 }
 
 /**
- * Aya's marker in line [start, end), or -1. Only lines that start as a program's error message
- * does (`Error: …`, `[… ERROR app] …`, an uppercase word) are searched: a verifier line never does.
+ * Aya's marker in line [start, end), or -1. Called only for lines that start as a program's error
+ * message does (`Error: …`, `[… ERROR app] …`, an uppercase word): a verifier line never does.
  */
 function ayaLogStart(bytes: Uint8Array, start: number, end: number): number {
-  const c = bytes[start];
-  if (!((c >= 0x41 && c <= 0x5a) || c === 0x5b) || end - start < AYA_MARKER_BYTES.length) return -1;
+  if (end - start < AYA_MARKER_BYTES.length) return -1;
   const line = bytes.subarray(start, end);
   for (let at = line.indexOf(AYA_MARKER_BYTES[0]); at >= 0; at = line.indexOf(AYA_MARKER_BYTES[0], at + 1)) {
     if (at + AYA_MARKER_BYTES.length > line.length) return -1;
@@ -115,6 +114,9 @@ export function* stripWrapperPrefixesSteps(
     if ((i & STEP_MASK) === STEP_MASK) yield;
     const s = starts[i];
     const from = hasTimestamps ? s + timestampPrefix(bytes, s, byteLineEnd(lines, i)) : s;
+    const c = bytes[from];
+    // Only a line that starts as a program's error message does is searched: one byte read for the rest.
+    if (!((c >= 0x41 && c <= 0x5a) || c === 0x5b)) continue;
     const logStart = ayaLogStart(bytes, from, byteLineEnd(lines, i));
     if (logStart >= 0) aya.push({ line: i, logStart });
   }
