@@ -82,11 +82,11 @@ function ayaLogStart(bytes: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * The lines with timestamps, ANSI codes and cilium/ebpf's tabs removed, same
- * count and order, Aya's message in front of the log's first line cut off,
- * and the cilium/ebpf blocks and Aya starts found. Returns the input itself
- * when there is nothing to strip (the common case: one or two bytes read per
- * line, one indexOf for ESC and a few for `V`).
+ * The lines with timestamps, ANSI codes, cilium/ebpf's tabs and an
+ * indentation every line shares removed, same count and order, Aya's message
+ * in front of the log's first line cut off, and the cilium/ebpf blocks and
+ * Aya starts found. Returns the input itself when there is nothing to strip
+ * (the common case: a few bytes read per line, one indexOf for ESC).
  */
 export function* stripWrapperPrefixesSteps(
   lines: ByteLines,
