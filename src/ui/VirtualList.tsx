@@ -131,8 +131,16 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   const previousScale = useRef(scale);
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (el && previousScale.current !== scale)
-      el.scrollTop = stayAtEnd.current ? el.scrollHeight : (el.scrollTop * previousScale.current) / scale;
+    if (el && previousScale.current !== scale) {
+      if (stayAtEnd.current) el.scrollTop = el.scrollHeight;
+      else {
+        // From the scroll events' offset, not el.scrollTop: a streamed open rescales at every progress
+        // tick, and each read or write would force a layout (50-100 ms tasks on a 1 GiB TLV buffer).
+        // At the top, where a streamed log is read, nothing moves.
+        const top = (knownScrollTop.current * previousScale.current) / scale;
+        if (top !== knownScrollTop.current) el.scrollTop = top;
+      }
+    }
     stayAtEnd.current = false;
     previousScale.current = scale;
   }, [scale]);
