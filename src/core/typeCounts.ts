@@ -63,20 +63,22 @@ export function mostFrequentTypes(
   limit: number,
   include: (type: number) => boolean = () => true,
 ): TypeCount[] {
-  const top: TypeCount[] = [];
-  const before = (a: TypeCount, b: TypeCount) =>
-    a.count > b.count || (a.count === b.count && a.type < b.type);
-  for (let k = 0; k < columns.types.length; k++) {
-    const entry = { type: columns.types[k], count: columns.counts[k] };
-    if (!include(entry.type)) continue;
-    if (top.length === limit && (limit === 0 || !before(entry, top[limit - 1]))) continue;
+  const { types, counts } = columns;
+  // Indices into the columns, best first: an object is made only for the `limit` kept (the page
+  // runs this at every progress tick of a streamed open, over up to 65,536 types).
+  const top: number[] = [];
+  const before = (a: number, b: number) =>
+    counts[a] > counts[b] || (counts[a] === counts[b] && types[a] < types[b]);
+  for (let k = 0; k < types.length; k++) {
+    if (top.length === limit && (limit === 0 || !before(k, top[limit - 1]))) continue;
+    if (!include(types[k])) continue;
     let at = Math.min(top.length, limit - 1);
-    if (top.length < limit) top.push(entry);
-    while (at > 0 && before(entry, top[at - 1])) {
+    if (top.length < limit) top.push(k);
+    while (at > 0 && before(k, top[at - 1])) {
       top[at] = top[at - 1];
       at--;
     }
-    top[at] = entry;
+    top[at] = k;
   }
-  return top.sort((a, b) => a.type - b.type);
+  return top.map((k) => ({ type: types[k], count: counts[k] })).sort((a, b) => a.type - b.type);
 }

@@ -35,10 +35,12 @@ export function TypeFilters() {
   const counts = summary?.typeCounts;
   // Once per summary (each progress tick of a streamed open), linear in the types present.
   const listed = useMemo(() => (counts ? mostFrequentTypes(counts, MAX_LISTED_TYPES) : []), [counts]);
+  const listedSet = useMemo(() => new Set(listed.map((c) => c.type)), [listed]);
   const others = useMemo(() => {
     if (!counts) return { types: 0, records: 0 };
     let records = 0;
-    for (const count of counts.counts) records += count;
+    const all = counts.counts;
+    for (let k = 0; k < all.length; k++) records += all[k];
     for (const { count } of listed) records -= count;
     return { types: counts.types.length - listed.length, records };
   }, [counts, listed]);
@@ -54,9 +56,11 @@ export function TypeFilters() {
   const shownSet = types ? new Set(types) : null;
   const isShown = (t: number) => !shownSet || shownSet.has(t);
   const present = counts.types;
-  const listedSet = new Set(listed.map((c) => c.type));
-  let othersShown = 0;
-  if (others.types > 0) for (const type of present) if (!listedSet.has(type) && isShown(type)) othersShown++;
+  // With every type shown (the usual case, and all of a streamed open) nothing needs counting.
+  let othersShown = shownSet ? 0 : others.types;
+  if (shownSet && others.types > 0)
+    for (let k = 0; k < present.length; k++)
+      if (!listedSet.has(present[k]) && shownSet.has(present[k])) othersShown++;
   const apply = (next: (t: number) => boolean) => setFilter({ types: typesFilter(present, next) });
   return (
     <fieldset className="type-filter" data-testid="type-filter">
