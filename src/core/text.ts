@@ -40,20 +40,32 @@ const WHOLE_SUMMARY_LINE =
 /** libbpf closes the kernel's log with this line in its report of a failed load; its own lines follow. */
 export const LIBBPF_LOG_END_LINE = '-- END PROG LOAD LOG --';
 
-/** Lines only a log's start holds: after a loading tool's own lines, these say the log begins there. */
-const FIRST_LINE_PATTERNS: readonly RegExp[] = [
-  /^func#0 @0\n/, // level 2
-  /^0: R1=/, // the entry state of insn 0 (level 2; level 1 too since 6.x kernels)
-  // Kernels before 6.0 print no entry state at level 1: insn 0 comes first, or the source line before
-  // it, and no `; R1=…` state after it (newer kernels print both: there, this is a rotated log's start).
-  /^0: \([0-9a-f]{2}\) [^;\n]*(?:\n|$)/,
+/**
+ * A line only a log's first lines hold: `func#0 @0` (level 2), `0: R1=…` (the entry state of insn 0:
+ * level 2, and level 1 since 6.0), or insn 0 with no `; R1=…` state after it (level 1 before 6.0;
+ * newer kernels print the entry state first, so there it is a rotated log's start). A bare log after
+ * another's summary starts here too (verifier/regions.ts).
+ */
+export const LOG_FIRST_LINE = /^(?:func#0 @0$|0: R1=|0: \([0-9a-f]{2}\) [^;]*$)/;
+
+/** Other starts only a log has: insn 0's source line before it (before 6.0), a BTF load, libbpf's report. */
+const OTHER_FIRST_LINES: readonly RegExp[] = [
   /^; [^\n]*\n0: \([0-9a-f]{2}\) [^;\n]*(?:\n|$)/,
-  /^magic: 0x[0-9a-f]+\n/, // BTF loads
+  /^magic: 0x[0-9a-f]+\n/,
   /^libbpf: /,
 ];
 
+/** Whether `text` starts the way only a log's start does: after a loading tool's own lines, the log begins there. */
+function opensLog(text: string): boolean {
+  const newline = text.indexOf('\n');
+  return (
+    LOG_FIRST_LINE.test(newline < 0 ? text : text.slice(0, newline)) ||
+    OTHER_FIRST_LINES.some((re) => re.test(text))
+  );
+}
+
+/** Starts a log may also have, at the very start of the text. */
 const LOG_START_PATTERNS: readonly RegExp[] = [
-  ...FIRST_LINE_PATTERNS,
   /^func#\d+ @\d+\n/, // level 2 and any program with subprograms
   /^Live regs before insn:/,
   /^verification time \d+ usec\n/, // BPF_LOG_STATS
@@ -95,21 +107,22 @@ export function startsLikeLogStart(text: string): boolean {
     if (!log.includes('\n')) return true; // its first line is past the head: trust libbpf's lines
     const errorOnly = ERROR_ONLY_START.exec(log);
     return (
+      opensLog(log) ||
       LOG_START_PATTERNS.some((re) => re.test(log)) ||
       (errorOnly !== null && !LINE_END_FRAGMENT.test(errorOnly[1]))
     );
   }
   // After cilium/ebpf's header, the log starts on the next line, after a tab.
   const start = startsAsCiliumBlock(head) ? head.slice(head.indexOf('\n') + 2) : head;
-  if (LOG_START_PATTERNS.some((re) => re.test(start))) return true;
+  if (opensLog(start) || LOG_START_PATTERNS.some((re) => re.test(start))) return true;
   let at = 0;
   for (let skipped = 0; skipped < MAX_TOOL_LINES; skipped++) {
     const newline = head.indexOf('\n', at);
+    if (newline < 0) return false;
     const line = head.slice(at, newline);
-    if (newline < 0 || VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line)) return false;
+    if (VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line)) return false;
     at = newline + 1;
-    const rest = head.slice(at);
-    if (FIRST_LINE_PATTERNS.some((re) => re.test(rest))) return true;
+    if (opensLog(head.slice(at))) return true;
   }
   return false;
 }

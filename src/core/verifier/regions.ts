@@ -22,6 +22,7 @@ import {
   timestampPrefix,
 } from '../linePrefix.ts';
 import { STEP_MASK, type Steps } from '../steps.ts';
+import { LOG_FIRST_LINE, SUMMARY_LINE } from '../text.ts';
 import type { ByteLines } from './grammar.ts';
 
 export type { Stripped } from '../linePrefix.ts';
@@ -203,10 +204,6 @@ const BCC_EXCEPTION = /^Exception: Failed to load BPF program b?'([^']+)'/;
 
 /** Lines worth decoding to look for a wrapper header: they start with one of these bytes. */
 const HEADER_FIRST_BYTES = new Set(['l', 'P', 'K', '-', 'F', 'D', 'E', 'b', 'T'].map((c) => c.charCodeAt(0)));
-/** The verifier's summary, its last line. */
-const SUMMARY = /^processed \d+ insns[ ,]/;
-/** A line only a log's first lines hold (see text.ts's FIRST_LINE_PATTERNS): a new log starts there. */
-const LOG_FIRST_LINE = /^(?:func#0 @0$|0: R1=|0: \([0-9a-f]{2}\) [^;]*$)/;
 
 /**
  * The program regions of a (cleaned) log. One region for a bare log. Decodes
@@ -258,7 +255,7 @@ export function* findRegionsSteps(
     }
     const first = lines.bytes[lines.starts[i]];
     const second = lines.bytes[lines.starts[i] + 1];
-    if (first === 0x70 /* p */ && second === 0x72 /* r */ && SUMMARY.test(byteLineText(lines, i)))
+    if (first === 0x70 /* p */ && second === 0x72 /* r */ && SUMMARY_LINE.test(byteLineText(lines, i)))
       lastSummary = i;
     else if (
       lastSummary >= bareStarts[bareStarts.length - 1] &&
