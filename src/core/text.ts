@@ -8,6 +8,8 @@ import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
 import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, commonIndent, ESC } from './linePrefix.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
+import { classifyLineBytes } from './verifier/grammar.ts';
+import { LineKind } from './verifier/kinds.ts';
 
 export interface TextIndex {
   format: 'text';
@@ -75,13 +77,20 @@ const LOG_START_PATTERNS: readonly RegExp[] = [
   SUMMARY_LINE,
 ];
 
+const lineEncoder = new TextEncoder();
+/** Kinds the verifier's grammar gives a loading tool's lines (and the verifier's complaint). */
+const NOT_TRACE = new Set<number>([LineKind.unknown, LineKind.blank, LineKind.message, LineKind.wrapper]);
+
 /**
- * A line the verifier prints as it goes (an instruction, a state, a source
- * line, precision tracking, stats): a line a loading tool's header or
- * trailer never starts with.
+ * A line the verifier prints as it goes (an instruction, a state, a source line, precision
+ * tracking, stats, the summary), by the verifier's own grammar: a line a loading tool's header or
+ * trailer never is.
  */
-const VERIFIER_LINE =
-  /^(?:\d+: |from \d+ to \d+|; |\s*R\d+|\s*frame\d|processed \d+ insns|verification time|stack depth|func#|Func#|Validating |mark_precise|last_idx|regs=|parent |Live regs)/;
+function isVerifierLine(line: string): boolean {
+  const bytes = lineEncoder.encode(line);
+  return !NOT_TRACE.has(classifyLineBytes(bytes, 0, bytes.length));
+}
+
 const LIBBPF_BEGIN_LINE =
   /^(?:[^\n]*[\s\]])?libbpf: (?:prog '[^'\n]*': )?-- BEGIN (?:PROG LOAD LOG|DUMP LOG) --[^\n]*\n/m;
 /** An error found before the walk, then stats or the summary (see ERROR_ONLY_LOG). */
@@ -120,7 +129,7 @@ export function startsLikeLogStart(text: string): boolean {
     const newline = head.indexOf('\n', at);
     if (newline < 0) return false;
     const line = head.slice(at, newline);
-    if (VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line)) return false;
+    if (isVerifierLine(line) || LINE_END_FRAGMENT.test(line)) return false;
     at = newline + 1;
     if (opensLog(head.slice(at))) return true;
   }
@@ -193,7 +202,7 @@ function endsWithSummary(tail: Uint8Array, tailStart: number, textLength: number
     const line = cilium ? bare.replace(/^\t/, '') : bare;
     if (end - lineStart <= 256 && (newline || trailer > 0 ? SUMMARY_LINE : WHOLE_SUMMARY_LINE).test(line))
       return true;
-    if (found < 0 || VERIFIER_LINE.test(line)) return false;
+    if (found < 0 || isVerifierLine(line)) return false;
     end = lineStart - 1;
   }
   return false;
@@ -208,7 +217,7 @@ function holdsVerifierLine(tail: Uint8Array): boolean {
     const newline = tail.indexOf(NEWLINE, start);
     const end = newline < 0 ? tail.length : newline;
     const line = bareLineText(tail, start, end).replace(/^\t/, '');
-    if (VERIFIER_LINE.test(line) || LINE_END_FRAGMENT.test(line) || SUMMARY_FRAGMENT.test(line)) return true;
+    if (isVerifierLine(line) || LINE_END_FRAGMENT.test(line) || SUMMARY_FRAGMENT.test(line)) return true;
     start = end + 1;
   }
   return false;
