@@ -74,7 +74,7 @@ export function verifierSummaryLines(model: VerifierModel, program: VerifierProg
   out.push(`verifier: ${verdict.verdict}${named}: ${verdict.reason}`);
   if (model.programs.length > 1)
     out.push(
-      `verifier programs: ${model.programs.map((p, i) => `${p.name ?? `log ${i + 1}`} ${p.verdict.verdict}`).join(', ')}`,
+      `verifier programs: ${model.programs.map((p) => `${p.name ?? '(unnamed)'} ${p.verdict.verdict}`).join(', ')}`,
     );
   if (stats.processed !== null)
     out.push(

@@ -6,7 +6,6 @@
  * Line numbers are the file's lines (text) or the joined STRING lines (TLV);
  * records are what the table selects (text: the line; TLV: its first record).
  */
-
 import {
   defChain as coreDefChain,
   stateAt as coreStateAt,
@@ -228,8 +227,7 @@ export class VerifierSession {
   programs(): ProgramRef[] {
     return this.model.programs.map((p, index) => ({
       index,
-      // Several bare logs in one file are told apart by their order.
-      name: p.name ?? (this.model.programs.length > 1 ? `log ${index + 1}` : '(unnamed)'),
+      name: p.name ?? '(unnamed)',
       verdict: p.verdict.verdict,
       wrapper: WRAPPER_NAMES[p.wrapper] ?? p.wrapper,
       firstLine: p.startLine,

@@ -43,7 +43,7 @@ export interface VerifierModel {
   /** Index into programs: the first rejected one, else the first. */
   defaultProgram: number;
   stripped: Stripped;
-  /** The program named `name` (exactly, by its last path part for veristat's `file/prog`, or `log N` for a bare log), or null. */
+  /** The program named `name` (exactly, or by its last path part for veristat's `file/prog`), or null. */
   program(name: string): VerifierProgram | null;
 }
 
@@ -127,17 +127,10 @@ export function* verifierModelSteps(log: DecodedLog): Steps<VerifierModel> {
       return (
         programs.find((p) => p.name === name) ??
         programs.find((p) => p.name !== null && p.name.split('/').pop() === name) ??
-        unnamedLog(programs, name)
+        null
       );
     },
   };
-}
-
-/** `log 2`: the second of a file's bare, unnamed logs (as the CLI and the page call them). */
-function unnamedLog(programs: VerifierProgram[], name: string): VerifierProgram | null {
-  const m = /^log ([1-9][0-9]*)$/.exec(name);
-  const program = m ? programs[Number(m[1]) - 1] : undefined;
-  return program?.name === null ? program : null;
 }
 
 /** Lines outside every region, when the file is wrapped, are the wrapper's. */

@@ -33,7 +33,7 @@ import { byteLineText } from './lines.ts';
 export type RegionWrapper = 'none' | 'libbpf' | 'veristat' | 'bpftrace' | 'cilium' | 'aya' | 'bcc';
 
 export interface LogRegion {
-  /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat); null for a bare log. */
+  /** The program's name as the wrapper gives it (`prog` for libbpf, `file/prog` for veristat), `log N` for one of several bare logs, null for a lone bare log. */
   name: string | null;
   wrapper: RegionWrapper;
   /** Lines [startLine, endLine) of the file hold the verifier's log. */
@@ -331,7 +331,8 @@ export function* findRegionsSteps(
   close(lines.count);
   if (regions.length === 0) {
     return bareStarts.map((startLine, k) => ({
-      name: null,
+      // Several bare logs are told apart by their order.
+      name: bareStarts.length > 1 ? `log ${k + 1}` : null,
       wrapper: 'none' as const,
       startLine,
       endLine: bareStarts[k + 1] ?? lines.count,
