@@ -37,12 +37,13 @@ export function* commonIndentSteps(
   const s = lineStart(first);
   let k = s;
   while (k < lineEnd(first) && isIndentByte(bytes[k])) k++;
-  // A quote marker's own space belongs to it; an indent stops where the text starts.
+  // No indent, or a line of indent alone: nothing to go by.
   if (k === s || k === lineEnd(first)) return '';
   const indent = bytes.subarray(s, k);
+  // A quoted empty line may lack the space after its `>`: shorter than `bare`, a line differs.
   const bare = indent.length - (indent[indent.length - 1] === 0x20 && indent.includes(0x3e) ? 1 : 0);
   for (let i = first + 1; i < count; i++) {
-    // A whole file indented: every line is compared, so the worker gets its turns.
+    // A whole file indented: every line is compared, so the worker gets its turns (steps.ts's STEP_MASK).
     if ((i & 0xffff) === 0xffff) yield;
     const start = lineStart(i);
     const length = lineEnd(i) - start;
@@ -52,15 +53,6 @@ export function* commonIndentSteps(
     if (length < indent.length && length < bare) return '';
   }
   return String.fromCharCode(...indent);
-}
-
-/** commonIndentSteps straight through (for a few lines). */
-export function commonIndent(...args: Parameters<typeof commonIndentSteps>): string {
-  const steps = commonIndentSteps(...args);
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
 }
 
 /**

@@ -6,7 +6,8 @@
 
 import { firstNonZero, isLogTextByte, TailWindow } from './bytes.ts';
 import { diagnostic, formatOffset } from './diagnostics.ts';
-import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, commonIndent, ESC } from './linePrefix.ts';
+import { AYA_MARKER, ansiLength, bareLineText, CILIUM_HEADER, commonIndentSteps, ESC } from './linePrefix.ts';
+import { runSteps } from './steps.ts';
 import type { Diagnostic, TrailingSpace, TruncationMode, TruncationVerdict } from './types.ts';
 import { classifyLineBytes } from './verifier/grammar.ts';
 import { LineKind } from './verifier/kinds.ts';
@@ -225,7 +226,7 @@ function holdsVerifierLine(tail: Uint8Array): boolean {
 
 const latin1 = new TextDecoder('latin1');
 
-/** The indentation `lines` share (linePrefix.ts's commonIndent over their characters' low bytes). */
+/** The indentation `lines` share (linePrefix.ts's commonIndentSteps over their characters' low bytes). */
 function indentOfLines(lines: readonly string[]): string {
   const joined = lines.join('\n');
   const bytes = new Uint8Array(joined.length);
@@ -236,15 +237,17 @@ function indentOfLines(lines: readonly string[]): string {
     starts.push(at);
     at += line.length + 1;
   }
-  return commonIndent(
-    bytes,
-    lines.length,
-    (i) => starts[i],
-    (i) => starts[i] + lines[i].length,
+  return runSteps(
+    commonIndentSteps(
+      bytes,
+      lines.length,
+      (i) => starts[i],
+      (i) => starts[i] + lines[i].length,
+    ),
   );
 }
 
-/** The facts without the indentation every line of their head and tail shares (see commonIndent). */
+/** The facts without the indentation every line of their head and tail shares (see commonIndentSteps). */
 function withoutSharedIndent(facts: TextFacts): TextFacts {
   const headLines = facts.head.split('\n');
   const indent = indentOfLines(headLines);
