@@ -28,6 +28,12 @@ const OVERSCAN = 12;
 /** The viewport's height assumed until it is measured. */
 const INITIAL_VIEWPORT = 600;
 
+/** Scrolls `el` to `top` and records it: its scroll event, which says the same, comes later. */
+function scrollElementTo(known: { current: number }, el: HTMLElement, top: number): void {
+  el.scrollTop = top;
+  known.current = top;
+}
+
 export interface VirtualListHandle {
   scrollToIndex(index: number, align?: 'auto' | 'center' | 'start'): void;
   element(): HTMLDivElement | null;
@@ -61,7 +67,10 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   const rowHeightRef = useRef(rowHeight);
   /** Set by a resize that found the list at its end: the rescale below keeps it there. */
   const stayAtEnd = useRef(false);
-  /** The element's scrollTop as its scroll events last said (a new element is at 0): read without forcing layout. */
+  /**
+   * The element's scrollTop as its scroll events last said, or as this component last set it (its
+   * scroll event comes later): read without forcing layout. A new element is at 0.
+   */
   const knownScrollTop = useRef(0);
   rowHeightRef.current = rowHeight;
   // Keyed by its first row: a new block size is a new layout even when the number of blocks is not.
@@ -89,7 +98,7 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
           el.scrollTop + Math.max(height, el.clientHeight) >= el.scrollHeight - 2;
         if (atEnd && height !== el.clientHeight) {
           stayAtEnd.current = true;
-          el.scrollTop = el.scrollHeight;
+          scrollElementTo(knownScrollTop, el, el.scrollHeight);
         }
         height = el.clientHeight;
         cb({ width: el.clientWidth, height: el.clientHeight });
@@ -132,13 +141,13 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el && previousScale.current !== scale) {
-      if (stayAtEnd.current) el.scrollTop = el.scrollHeight;
+      if (stayAtEnd.current) scrollElementTo(knownScrollTop, el, el.scrollHeight);
       else {
         // From the scroll events' offset, not el.scrollTop: a streamed open rescales at every progress
         // tick, and each read or write would force a layout (50-100 ms tasks on a 1 GiB TLV buffer).
         // At the top, where a streamed log is read, nothing moves.
         const top = (knownScrollTop.current * previousScale.current) / scale;
-        if (top !== knownScrollTop.current) el.scrollTop = top;
+        if (top !== knownScrollTop.current) scrollElementTo(knownScrollTop, el, top);
       }
     }
     stayAtEnd.current = false;
@@ -163,7 +172,7 @@ export function VirtualList({ count, rowHeight, renderRow, onRange, className, h
         else if (top + rowHeight > current + height) target = top + rowHeight - height;
         else return;
         const maxVirtual = Math.max(0, count * rowHeight - height);
-        el.scrollTop = Math.max(0, Math.min(maxVirtual, target)) / scaleRef.current;
+        scrollElementTo(knownScrollTop, el, Math.max(0, Math.min(maxVirtual, target)) / scaleRef.current);
       },
       element: () => scrollRef.current,
     }),
